@@ -1,0 +1,66 @@
+import type { Context } from 'aws-lambda';
+import {
+  makeDocumentClient,
+  makeDynamoDbClient,
+  makeEc2ReadClient,
+  makeEc2WriteClient,
+  makeEventBridgeClient,
+} from '../../shared/aws/clients';
+import { makeEventPublisher } from '../../shared/aws/event-bus';
+import { makeIdempotentFunction } from '../../shared/aws/idempotency';
+import { makeRouteTables, makeVpcs } from '../../shared/aws/route-tables';
+import { makeTransitGatewayRoutes } from '../../shared/aws/transit-gateway';
+import { makeVipStateTable } from '../../shared/aws/vip-state-table';
+import { intEnv, requireEnv } from '../../shared/config/env';
+import { loadConfigFromEnv } from '../../shared/config/load';
+import type { RoutekeeperConfig } from '../../shared/config/schema';
+import type { SwitchOutcome } from '../../shared/domain/outcomes';
+import { switchAndReport } from '../../shared/domain/report-switch';
+import { type SwitchCommand, switchRoute } from '../../shared/domain/switch-route';
+
+export interface RouteSwitchDeps {
+  readonly config: RoutekeeperConfig;
+  /** switchRoute + report, made idempotent on the request's idempotency key (validated on node and ENI). */
+  readonly run: (command: SwitchCommand) => Promise<SwitchOutcome>;
+  readonly registerContext: (context: Context) => void;
+}
+
+/** Composition root: read the environment once, build clients and adapters once per container. */
+export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps => {
+  const config = loadConfigFromEnv(env);
+  const dynamodb = makeDynamoDbClient();
+  const ec2Read = makeEc2ReadClient();
+  const ec2Write = makeEc2WriteClient();
+  const now = () => new Date();
+  const switchDeps = {
+    config,
+    state: makeVipStateTable(makeDocumentClient(dynamodb), requireEnv('STATE_TABLE', env)),
+    routes: makeRouteTables(ec2Read, ec2Write),
+    vpcs: makeVpcs(ec2Read),
+    tgw: makeTransitGatewayRoutes(ec2Read, ec2Write),
+    now,
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    settings: {
+      verifyBudgetMs: intEnv('VERIFY_BUDGET_MS', 10_000, env),
+      writeConcurrency: intEnv('WRITE_CONCURRENCY', 10, env),
+      maxRounds: 3,
+    },
+  };
+  const bus = makeEventPublisher(makeEventBridgeClient(), requireEnv('EVENT_BUS_NAME', env));
+  const idempotent = makeIdempotentFunction(
+    (command: SwitchCommand) =>
+      switchAndReport(command, (c) => switchRoute(c, switchDeps), bus, now),
+    dynamodb,
+    {
+      tableName: requireEnv('IDEMPOTENCY_TABLE', env),
+      keyPath: 'idempotencyKey',
+      validationPath: '[node, eni]',
+      expiresAfterSeconds: intEnv('IDEMPOTENCY_TTL_SECONDS', 3600, env),
+    },
+  );
+  return {
+    config,
+    run: (command) => idempotent.run({ ...command }),
+    registerContext: (context) => idempotent.config.registerLambdaContext(context),
+  };
+};

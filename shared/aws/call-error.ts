@@ -1,0 +1,49 @@
+import { AwsCallError } from '../domain/errors';
+
+interface SdkErrorShape {
+  name?: string;
+  message?: string;
+  Code?: string;
+  $fault?: 'client' | 'server';
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: unknown;
+}
+
+const THROTTLING = new Set([
+  'RequestLimitExceeded',
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'RequestThrottled',
+  'RequestThrottledException',
+]);
+
+/**
+ * Translate an SDK error (after the SDK's own retries) into the domain's AwsCallError.
+ * Retryable: throttling, 5xx, and errors with no HTTP response at all (timeouts, dropped connections).
+ * Everything else is a 4xx that retrying cannot fix.
+ */
+export const toAwsCallError = (error: unknown, operation: string): AwsCallError => {
+  if (error instanceof AwsCallError) return error;
+  const shape = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
+  const code = shape.Code ?? shape.name ?? 'Unknown';
+  const status = shape.$metadata?.httpStatusCode;
+  const retryable =
+    THROTTLING.has(code) ||
+    shape.$fault === 'server' ||
+    (status !== undefined && status >= 500) ||
+    status === undefined;
+  const message = `${operation} failed: ${code}: ${shape.message ?? String(error)}`;
+  return new AwsCallError(message, code, retryable, { cause: error });
+};
+
+/** Run an SDK call and translate its failure. */
+export const call = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
+  try {
+    return await run();
+  } catch (error) {
+    throw toAwsCallError(error, operation);
+  }
+};

@@ -1,0 +1,35 @@
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+export interface IdempotencyOptions {
+  readonly tableName: string;
+  /** JMESPath of the key inside the function's argument. */
+  readonly keyPath: string;
+  /** JMESPath of the fields that must match when a key is seen again (IdempotencyValidationError if not). */
+  readonly validationPath: string;
+  readonly expiresAfterSeconds: number;
+}
+
+/**
+ * Powertools idempotency around a side-effecting function (not around the handler): the same key never
+ * runs the function twice; a concurrent duplicate gets IdempotencyAlreadyInProgressError (retried later);
+ * an exception releases the key so the retry runs again.
+ */
+export const makeIdempotentFunction = <A extends object, R>(
+  fn: (arg: A) => Promise<R>,
+  client: DynamoDBClient,
+  options: IdempotencyOptions,
+): { run: (arg: A) => Promise<R>; config: IdempotencyConfig } => {
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: options.keyPath,
+    payloadValidationJmesPath: options.validationPath,
+    throwOnNoIdempotencyKey: true,
+    expiresAfterSeconds: options.expiresAfterSeconds,
+  });
+  const persistenceStore = new DynamoDBPersistenceLayer({
+    tableName: options.tableName,
+    awsSdkV3Client: client,
+  });
+  return { run: makeIdempotent(fn, { persistenceStore, config }), config };
+};

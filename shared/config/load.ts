@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { ConfigError, parseConfig, type RoutekeeperConfig } from './schema';
+
+/** The one environment variable that points routekeeper at a configuration file. */
+export const CONFIG_ENV = 'ROUTEKEEPER_CONFIG';
+
+/** The configuration file of a stage, relative to the project (and to the Lambda task root). */
+export const stageConfigPath = (stage: string): string => `config/routekeeper.${stage}.json`;
+
+/** Read and validate a configuration file; every problem is reported with the file and the field. */
+export const loadConfigFile = (path: string, base = process.cwd()): RoutekeeperConfig => {
+  const absolute = isAbsolute(path) ? path : resolve(base, path);
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `cannot read configuration file ${absolute}: ${(error as Error).message}`,
+      ['file not readable'],
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(
+      `configuration file ${absolute} is not valid JSON: ${(error as Error).message}`,
+      ['invalid JSON'],
+    );
+  }
+  return parseConfig(raw, `configuration file ${absolute}`);
+};
+
+/** The configuration named by ROUTEKEEPER_CONFIG (or the given fallback path). */
+export const loadConfigFromEnv = (
+  env: NodeJS.ProcessEnv = process.env,
+  fallback?: string,
+): RoutekeeperConfig => {
+  const path = env[CONFIG_ENV] ?? fallback;
+  if (!path) {
+    throw new ConfigError(
+      `${CONFIG_ENV} is not set: point it at a routekeeper configuration file`,
+      [`${CONFIG_ENV} missing`],
+    );
+  }
+  return loadConfigFile(path, env.LAMBDA_TASK_ROOT ?? process.cwd());
+};

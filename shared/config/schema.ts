@@ -1,0 +1,217 @@
+import { z } from 'zod';
+import { cidrContains, isNetworkAddress, normaliseVip, parseCidr, parseIpv4 } from '../domain/ip';
+
+/**
+ * The configuration of one stage: the LifeKeeper clusters routekeeper manages.
+ * Validated at package time (serverless.yml), at every function's cold start, and by the CLI.
+ */
+
+const awsId = (prefix: string, what: string) =>
+  z
+    .string()
+    .regex(
+      new RegExp(`^${prefix}-[0-9a-f]{8}([0-9a-f]{9})?$`),
+      `must be ${what} id like ${prefix}-0123456789abcdef0`,
+    );
+
+export const VpcId = awsId('vpc', 'a VPC');
+export const EniId = awsId('eni', 'a network interface (ENI)');
+export const InstanceId = awsId('i', 'an EC2 instance');
+export const RouteTableId = awsId('rtb', 'a route table');
+export const TransitGatewayId = awsId('tgw', 'a Transit Gateway');
+export const TgwRouteTableId = awsId('tgw-rtb', 'a Transit Gateway route table');
+export const TgwAttachmentId = awsId('tgw-attach', 'a Transit Gateway attachment');
+export const DxGatewayId = z
+  .string()
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    'must be a Direct Connect gateway id (a UUID)',
+  );
+
+/** Names end up in event sources (`lifekeeper.<cluster>.<node>`) and record keys: keep them plain. */
+const Name = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,47}$/,
+    'must be 1-48 lowercase letters, digits or dashes, starting with a letter or digit',
+  );
+
+const Region = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region like ap-northeast-1');
+
+const Cidr = z
+  .string()
+  .refine((text) => parseCidr(text) !== undefined, 'must be an IPv4 CIDR block like 10.0.0.0/16')
+  .refine((text) => {
+    const cidr = parseCidr(text);
+    return cidr === undefined || isNetworkAddress(cidr);
+  }, 'has host bits set beyond its prefix');
+
+const VipAddress = z
+  .string()
+  .refine(
+    (text) => normaliseVip(text) !== undefined,
+    'must be a single IPv4 address, written bare or as /32',
+  )
+  .transform((text) => normaliseVip(text) as string);
+
+export const NodeConfig = z.strictObject({
+  name: Name,
+  instanceId: InstanceId,
+  eniId: EniId,
+});
+
+export const VipConfig = z.strictObject({
+  address: VipAddress,
+  /** Route tables managed for this VIP, by id. */
+  routeTables: z.array(RouteTableId).default([]),
+  /** Also manage every route table of the cluster VPC that carries this VIP's route. */
+  discoverRouteTables: z.boolean().default(false),
+  /** May routekeeper create the VIP route in a managed table that lacks it? */
+  createMissingRoute: z.boolean().default(false),
+  /** The Transit Gateway route table holding the static VIP/32 route, and the attachment it must target. */
+  transitGatewayRoute: z
+    .strictObject({ routeTableId: TgwRouteTableId, attachmentId: TgwAttachmentId })
+    .optional(),
+});
+
+export const ClusterConfig = z.strictObject({
+  name: Name,
+  region: Region,
+  vpcId: VpcId,
+  /** The VPC's CIDR blocks as planned; the real ones are checked again at run time. */
+  vpcCidrs: z.array(Cidr).min(1),
+  transitGatewayId: TransitGatewayId.optional(),
+  directConnectGatewayId: DxGatewayId.optional(),
+  onPremisesCidrs: z.array(Cidr).default([]),
+  /** What the drift check does with a wrong VIP route: report it, or repair it through routeSwitch. */
+  driftMode: z.enum(['report', 'repair']).default('report'),
+  nodes: z.array(NodeConfig).min(2, 'a cluster needs at least two nodes'),
+  vips: z.array(VipConfig).min(1, 'a cluster needs at least one VIP'),
+});
+
+const duplicates = (values: readonly string[]): string[] =>
+  values.filter((value, index) => values.indexOf(value) !== index);
+
+export const RoutekeeperConfig = z
+  .strictObject({
+    $schema: z.string().optional(),
+    clusters: z.array(ClusterConfig).min(1, 'at least one cluster is required'),
+  })
+  .superRefine((config, ctx) => {
+    const seenVips = new Map<string, string>();
+    config.clusters.forEach((cluster, c) => {
+      const at = (...path: (string | number)[]) => ['clusters', c, ...path];
+      for (const name of duplicates(cluster.nodes.map((n) => n.name))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('nodes'),
+          message: `node name "${name}" is used twice`,
+        });
+      }
+      for (const eni of duplicates(cluster.nodes.map((n) => n.eniId))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('nodes'),
+          message: `ENI ${eni} belongs to two nodes`,
+        });
+      }
+      const vpcCidrs = cluster.vpcCidrs
+        .map((text) => parseCidr(text))
+        .filter((c) => c !== undefined);
+      cluster.vips.forEach((vip, v) => {
+        const address = parseIpv4(vip.address) as number;
+        for (const cidr of vpcCidrs) {
+          if (cidrContains(cidr, address)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: at('vips', v, 'address'),
+              message: `VIP ${vip.address} lies inside the VPC CIDR ${cidr.text}; it must be outside every CIDR block of the cluster VPC`,
+            });
+          }
+        }
+        if (vip.routeTables.length === 0 && !vip.discoverRouteTables) {
+          ctx.addIssue({
+            code: 'custom',
+            path: at('vips', v),
+            message: 'manages no route table: list routeTables and/or set discoverRouteTables',
+          });
+        }
+        for (const table of duplicates(vip.routeTables)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: at('vips', v, 'routeTables'),
+            message: `${table} is listed twice`,
+          });
+        }
+        const owner = seenVips.get(vip.address);
+        if (owner !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: at('vips', v, 'address'),
+            message: `VIP ${vip.address} is already managed by cluster "${owner}"; a VIP belongs to exactly one cluster`,
+          });
+        }
+        seenVips.set(vip.address, cluster.name);
+      });
+      if (
+        cluster.vips.some((vip) => vip.transitGatewayRoute) &&
+        cluster.transitGatewayId === undefined
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('transitGatewayId'),
+          message: 'is required when a VIP has a transitGatewayRoute',
+        });
+      }
+    });
+    const regions = [...new Set(config.clusters.map((c) => c.region))];
+    if (regions.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clusters'],
+        message: `all clusters of a stage must be in one region (the stack's), found ${regions.join(', ')}`,
+      });
+    }
+    for (const name of duplicates(config.clusters.map((c) => c.name))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clusters'],
+        message: `cluster name "${name}" is used twice`,
+      });
+    }
+  });
+
+export type RoutekeeperConfig = z.output<typeof RoutekeeperConfig>;
+export type RoutekeeperConfigInput = z.input<typeof RoutekeeperConfig>;
+export type ClusterConfig = z.output<typeof ClusterConfig>;
+export type NodeConfig = z.output<typeof NodeConfig>;
+export type VipConfig = z.output<typeof VipConfig>;
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly problems: readonly string[],
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const describePath = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>(
+    (text, key) =>
+      typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),
+    '',
+  ) || '(root)';
+
+/** Validate a parsed configuration; throws ConfigError naming every bad field. */
+export const parseConfig = (raw: unknown, origin = 'configuration'): RoutekeeperConfig => {
+  const result = RoutekeeperConfig.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map(
+    (issue) => `${describePath(issue.path)}: ${issue.message}`,
+  );
+  throw new ConfigError(`${origin} is invalid:\n  - ${problems.join('\n  - ')}`, problems);
+};

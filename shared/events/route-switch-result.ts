@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+export { ROUTEKEEPER_SOURCE as SOURCE } from './routekeeper-source';
+
+/**
+ * `Route Switch Completed` / `Route Switch Failed` v1: what routeSwitch did with one request.
+ * Completed = every managed table routes the VIP to the owner (Switched or AlreadyInPlace);
+ * Failed = anything else, with the outcome kind and, per table, why.
+ */
+export const COMPLETED = 'Route Switch Completed';
+export const FAILED = 'Route Switch Failed';
+
+export const TableFailure = z.object({
+  routeTableId: z.string(),
+  code: z.string(),
+  message: z.string(),
+});
+
+export const RouteSwitchResult = z.object({
+  version: z.literal('1'),
+  cluster: z.string(),
+  vip: z.string(),
+  /** The node the request asked for. */
+  node: z.string(),
+  /** The node that owns the VIP after this request (may differ when the request was fenced off). */
+  owner: z.string().optional(),
+  orderToken: z.number(),
+  idempotencyKey: z.string(),
+  reason: z.string(),
+  outcome: z.string(),
+  changed: z.array(z.string()),
+  failed: z.array(TableFailure),
+  transitGateway: z.string().optional(),
+  detail: z.string().optional(),
+  durationMs: z.number(),
+});
+
+export type RouteSwitchResult = z.infer<typeof RouteSwitchResult>;

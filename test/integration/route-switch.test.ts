@@ -1,0 +1,206 @@
+/**
+ * The routeSwitch handler in-process against a real moto_server, through the real SDK, asserting the
+ * route tables as EC2 reports them afterwards.
+ *
+ * What moto cannot emulate is covered by unit tests with aws-sdk-client-mock instead
+ * (test/unit/domain/switch-route.test.ts and test/unit/aws/*.test.ts): Transit Gateway route targets
+ * (moto always reports no attachment), ReplaceTransitGatewayRoute (not implemented), blackhole route
+ * states and DryRun (ignored by moto).
+ */
+
+import { DeleteRouteCommand } from '@aws-sdk/client-ec2';
+import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  type AwsClients,
+  buildTopology,
+  CLUSTER,
+  createBusTap,
+  createTables,
+  type Tables,
+  type Topology,
+  topologyConfig,
+  VIP,
+  vipTargets,
+} from '../../dev/topology';
+import { buildDeps } from '../../functions/route-switch/deps';
+import { instrument, makeHandler } from '../../functions/route-switch/handler';
+import type { SwitchOutcome } from '../../shared/domain/outcomes';
+import { COMPLETED, FAILED } from '../../shared/events/route-switch-result';
+import { clients, emulatorEnv, resetEmulator, writeConfig } from '../support/emulator';
+import { lambdaContext, switchRequestEvent } from '../support/events';
+
+const BUS = 'routekeeper-it';
+
+interface World {
+  aws: AwsClients;
+  topology: Topology;
+  tables: Tables;
+  queueUrl: string;
+  handle: (event: unknown) => Promise<SwitchOutcome>;
+}
+
+const setUp = async (vip: Parameters<typeof topologyConfig>[1] = {}): Promise<World> => {
+  await resetEmulator();
+  const aws = clients();
+  const topology = await buildTopology(aws.ec2);
+  const tables = await createTables(aws.dynamodb, 'it');
+  const tap = await createBusTap(aws, BUS, [COMPLETED, FAILED]);
+  const env = emulatorEnv({
+    ROUTEKEEPER_CONFIG: writeConfig(topologyConfig(topology, vip)),
+    STATE_TABLE: tables.state,
+    IDEMPOTENCY_TABLE: tables.idempotency,
+    EVENT_BUS_NAME: BUS,
+    VERIFY_BUDGET_MS: '2000',
+  });
+  const handler = instrument(makeHandler(buildDeps(env)));
+  return {
+    aws,
+    topology,
+    tables,
+    queueUrl: tap.queueUrl,
+    handle: (event) => handler(event, lambdaContext() as Context),
+  };
+};
+
+const drain = async (sqs: SQSClient, queueUrl: string) => {
+  const output = await sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
+  );
+  return (output.Messages ?? []).map(
+    (m) => JSON.parse(m.Body ?? '{}') as { 'detail-type': string; detail: Record<string, unknown> },
+  );
+};
+
+const stateRecord = async (world: World) =>
+  (
+    await DynamoDBDocumentClient.from(world.aws.dynamodb).send(
+      new GetCommand({ TableName: world.tables.state, Key: { pk: `${CLUSTER}#${VIP}` } }),
+    )
+  ).Item;
+
+describe('routeSwitch on the emulator', () => {
+  let world: World;
+  beforeEach(async () => {
+    world = await setUp();
+  });
+
+  it('moves every managed table to node2 and publishes Route Switch Completed', async () => {
+    // Prepare
+    const [node1, node2] = world.topology.nodes;
+    expect(await vipTargets(world.aws.ec2, world.topology.routeTables)).toEqual(
+      Object.fromEntries(world.topology.routeTables.map((id) => [id, node1?.eniId])),
+    );
+    // Act
+    const outcome = await world.handle(switchRequestEvent({ node: 'node2', orderToken: 2_000 }));
+    // Assess
+    expect(outcome.kind).toBe('Switched');
+    expect(await vipTargets(world.aws.ec2, world.topology.routeTables)).toEqual(
+      Object.fromEntries(world.topology.routeTables.map((id) => [id, node2?.eniId])),
+    );
+    const events = await drain(world.aws.sqs, world.queueUrl);
+    expect(events.map((e) => [e['detail-type'], e.detail.outcome, e.detail.owner])).toEqual([
+      [COMPLETED, 'Switched', 'node2'],
+    ]);
+    expect(await stateRecord(world)).toMatchObject({
+      owner: 'node2',
+      eni: node2?.eniId,
+      orderToken: 2_000,
+      phase: 'APPLIED',
+    });
+  });
+
+  it('leaves the route table of another VPC that holds the same VIP untouched', async () => {
+    // Prepare
+    const before = await vipTargets(world.aws.ec2, [world.topology.otherVpcRouteTable]);
+    // Act
+    await world.handle(switchRequestEvent({ node: 'node2', orderToken: 2_000 }));
+    // Assess
+    expect(before).toEqual({ [world.topology.otherVpcRouteTable]: world.topology.otherVpcEni });
+    expect(await vipTargets(world.aws.ec2, [world.topology.otherVpcRouteTable])).toEqual(before);
+  });
+
+  it('replays a redelivered request from the idempotency store without a second effect', async () => {
+    // Prepare
+    const event = switchRequestEvent({ node: 'node2', orderToken: 2_000 });
+    const first = await world.handle(event);
+    await drain(world.aws.sqs, world.queueUrl);
+    // A hand edit between deliveries shows whether the redelivery writes again.
+    const [node1] = world.topology.nodes;
+    const [table] = world.topology.routeTables;
+    await world.aws.ec2.send(
+      new DeleteRouteCommand({ RouteTableId: table, DestinationCidrBlock: `${VIP}/32` }),
+    );
+    // Act
+    const second = await world.handle(structuredClone(event));
+    // Assess
+    expect(second).toEqual(first);
+    expect((await vipTargets(world.aws.ec2, [table as string]))[table as string]).toBe('none');
+    expect(await drain(world.aws.sqs, world.queueUrl)).toEqual([]);
+    expect(node1).toBeDefined();
+  });
+
+  it('rejects a stale claim and leaves the tables as the newer claim set them', async () => {
+    // Prepare
+    const [, node2] = world.topology.nodes;
+    await world.handle(switchRequestEvent({ node: 'node2', orderToken: 2_000 }));
+    // Act
+    const outcome = await world.handle(switchRequestEvent({ node: 'node1', orderToken: 1_000 }));
+    // Assess
+    expect(outcome.kind).toBe('RejectedStale');
+    expect(Object.values(await vipTargets(world.aws.ec2, world.topology.routeTables))).toEqual(
+      world.topology.routeTables.map(() => node2?.eniId),
+    );
+    expect(await stateRecord(world)).toMatchObject({ owner: 'node2', orderToken: 2_000 });
+  });
+
+  it('reports a managed table without the VIP route as RouteMissing and still switches the others', async () => {
+    // Prepare
+    const [first, second] = world.topology.routeTables as [string, string];
+    await world.aws.ec2.send(
+      new DeleteRouteCommand({ RouteTableId: first, DestinationCidrBlock: `${VIP}/32` }),
+    );
+    // Act
+    const outcome = await world.handle(switchRequestEvent({ node: 'node2', orderToken: 2_000 }));
+    // Assess
+    expect(outcome.kind).toBe('Partial');
+    expect(outcome.failed).toEqual([
+      expect.objectContaining({ routeTableId: first, code: 'RouteMissing' }),
+    ]);
+    const targets = await vipTargets(world.aws.ec2, [first, second]);
+    expect(targets).toEqual({ [first]: 'none', [second]: world.topology.nodes[1]?.eniId });
+    const events = await drain(world.aws.sqs, world.queueUrl);
+    expect(events.map((e) => [e['detail-type'], e.detail.outcome])).toEqual([[FAILED, 'Partial']]);
+  });
+});
+
+describe('routeSwitch on the emulator, when the configuration allows creating missing routes', () => {
+  it('creates the VIP route in a managed table that lacks it', async () => {
+    // Prepare
+    const world = await setUp({ createMissingRoute: true });
+    const [first] = world.topology.routeTables as [string];
+    await world.aws.ec2.send(
+      new DeleteRouteCommand({ RouteTableId: first, DestinationCidrBlock: `${VIP}/32` }),
+    );
+    // Act
+    const outcome = await world.handle(switchRequestEvent({ node: 'node2', orderToken: 2_000 }));
+    // Assess
+    expect(outcome.kind).toBe('Switched');
+    expect((await vipTargets(world.aws.ec2, [first]))[first]).toBe(world.topology.nodes[1]?.eniId);
+  });
+
+  it('discovers every table of the cluster VPC that carries the VIP, and no table of another VPC', async () => {
+    // Prepare
+    const world = await setUp({ routeTables: [], discoverRouteTables: true });
+    // Act
+    const outcome = await world.handle(switchRequestEvent({ node: 'node2', orderToken: 2_000 }));
+    // Assess
+    expect(outcome.kind).toBe('Switched');
+    expect([...outcome.changed].sort()).toEqual([...world.topology.routeTables].sort());
+    expect(await vipTargets(world.aws.ec2, [world.topology.otherVpcRouteTable])).toEqual({
+      [world.topology.otherVpcRouteTable]: world.topology.otherVpcEni,
+    });
+  });
+});
