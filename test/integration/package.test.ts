@@ -1,0 +1,154 @@
+/**
+ * The real `serverless package` (osls + serverless-esbuild) as a process, with no AWS credentials, and
+ * the generated CloudFormation through the real cfn-lint.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(__dirname, '../..');
+
+const packageStack = (outDir: string, env: Record<string, string> = {}) => {
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: mkdtempSync(join(tmpdir(), 'sls-home-')),
+    ...env,
+  };
+  for (const name of [
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_PROFILE',
+    'AWS_ENDPOINT_URL',
+  ]) {
+    delete childEnv[name];
+  }
+  return spawnSync(
+    join(ROOT, 'node_modules/.bin/serverless'),
+    ['package', '--stage', 'dev', '--package', outDir],
+    {
+      cwd: ROOT,
+      env: childEnv,
+      input: '',
+      encoding: 'utf8',
+      timeout: 180_000,
+    },
+  );
+};
+
+type Template = {
+  Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+};
+
+describe('serverless package', () => {
+  let outDir: string;
+  let template: Template;
+
+  beforeAll(() => {
+    outDir = mkdtempSync(join(tmpdir(), 'routekeeper-package-'));
+    const result = packageStack(outDir);
+    if (result.status !== 0)
+      throw new Error(`serverless package failed:\n${result.stdout}\n${result.stderr}`);
+    template = JSON.parse(
+      readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'),
+    );
+  }, 180_000);
+
+  it('produces a template that cfn-lint accepts', () => {
+    // Act
+    const lint = spawnSync(
+      'cfn-lint',
+      ['--ignore-checks', 'W3005', '--', join(outDir, 'cloudformation-template-update-stack.json')],
+      { encoding: 'utf8' },
+    );
+    // Assess
+    expect(lint.error, 'cfn-lint must be installed: pip install cfn-lint').toBeUndefined();
+    expect(`${lint.stdout}${lint.stderr}`).toBe('');
+    expect(lint.status).toBe(0);
+  });
+
+  it('lets routeSwitch write routes only in route tables of the configured VPC', () => {
+    // Act
+    const role = template.Resources.RouteSwitchRole?.Properties as {
+      Policies: { PolicyDocument: { Statement: unknown[] } }[];
+    };
+    const statements = role.Policies.flatMap((p) => p.PolicyDocument.Statement) as Record<
+      string,
+      unknown
+    >[];
+    const write = statements.find((s) => JSON.stringify(s.Action).includes('ec2:ReplaceRoute'));
+    // Assess
+    expect(write).toMatchObject({
+      Effect: 'Allow',
+      Action: ['ec2:ReplaceRoute', 'ec2:CreateRoute'],
+      Condition: {
+        ArnEquals: {
+          'ec2:Vpc': [{ 'Fn::Sub': expect.stringMatching(/:vpc\/vpc-0a1b2c3d4e5f60718$/) }],
+        },
+      },
+    });
+    const tgw = statements.find((s) =>
+      JSON.stringify(s.Action).includes('ReplaceTransitGatewayRoute'),
+    );
+    expect(JSON.stringify(tgw?.Resource)).toContain(
+      'transit-gateway-route-table/tgw-rtb-0a1b2c3d4e5f60718',
+    );
+    expect(JSON.stringify(tgw?.Resource)).not.toContain('"*"');
+    const dynamo = statements.find((s) => JSON.stringify(s.Action).includes('dynamodb:'));
+    expect(dynamo?.Resource).toEqual([
+      { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+      { 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] },
+    ]);
+  });
+
+  it('caps event age at 10 minutes on the rule target and the async invoke config, with a dead-letter queue on both', () => {
+    // Act
+    const resources = Object.values(template.Resources);
+    const rule = resources.find((r) => r.Type === 'AWS::Events::Rule');
+    const invokeConfig = resources.find((r) => r.Type === 'AWS::Lambda::EventInvokeConfig');
+    // Assess
+    expect(rule?.Properties.Targets).toEqual([
+      expect.objectContaining({
+        RetryPolicy: { MaximumEventAgeInSeconds: 600, MaximumRetryAttempts: 20 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
+      }),
+    ]);
+    expect(invokeConfig?.Properties).toMatchObject({
+      MaximumEventAgeInSeconds: 600,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
+      },
+    });
+  });
+
+  it('declares on-demand state and idempotency tables, with TTL on idempotency records', () => {
+    // Assess
+    expect(template.Resources.StateTable?.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    expect(template.Resources.IdempotencyTable?.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+    });
+  });
+});
+
+describe('serverless package with a bad configuration', () => {
+  it('fails and names the bad field', () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'routekeeper-bad-config-'));
+    const config = JSON.parse(readFileSync(join(ROOT, 'config/routekeeper.dev.json'), 'utf8'));
+    config.clusters[0].vips[0].address = '10.0.5.5';
+    const path = join(dir, 'bad.json');
+    writeFileSync(path, JSON.stringify(config));
+    // Act
+    const result = packageStack(join(dir, 'out'), { ROUTEKEEPER_CONFIG: path });
+    // Assess
+    expect(result.status).not.toBe(0);
+    expect(`${result.stdout}${result.stderr}`).toContain(
+      'clusters[0].vips[0].address: VIP 10.0.5.5 lies inside the VPC CIDR 10.0.0.0/16',
+    );
+  });
+});
