@@ -9,7 +9,7 @@ import { rejected, type SwitchOutcome } from '../../shared/domain/outcomes';
 import { resolveCommand } from '../../shared/domain/switch-route';
 import { RouteSwitchRequested } from '../../shared/events/route-switch-requested';
 import { logger, metrics } from '../../shared/powertools';
-import { buildDeps, type RouteSwitchDeps } from './deps';
+import type { RouteSwitchDeps } from './deps';
 
 /** Parse the request, resolve it against the configuration, run the idempotent switch, record the outcome. */
 export const makeHandler =
@@ -56,5 +56,3 @@ export const instrument = (handler: ReturnType<typeof makeHandler>) =>
   middy(handler)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
-
-export const handler = instrument(makeHandler(buildDeps()));
