@@ -41,9 +41,19 @@ export const makeHandler =
     }
   };
 
-/** One log line and one metric per outcome kind, plus duration and tables changed. */
+const REJECTIONS: readonly string[] = ['RejectedStale', 'SplitBrainSuspected', 'Refused'];
+
+/** One log line and one metric per outcome kind, plus duration, tables changed and rejections by reason. */
 const record = (outcome: SwitchOutcome, started: number): SwitchOutcome => {
   metrics.addMetric(outcome.kind, MetricUnit.Count, 1);
+  if (REJECTIONS.includes(outcome.kind)) {
+    const reason =
+      outcome.kind === 'Refused' ? (outcome.detail ?? '').split(':')[0] || 'Unknown' : outcome.kind;
+    metrics
+      .singleMetric()
+      .addDimension('reason', reason)
+      .addMetric('SwitchRejected', MetricUnit.Count, 1);
+  }
   metrics.addMetric('SwitchDuration', MetricUnit.Milliseconds, Date.now() - started);
   metrics.addMetric('TablesChanged', MetricUnit.Count, outcome.changed.length);
   const level = ['Switched', 'AlreadyInPlace'].includes(outcome.kind) ? 'info' : 'warn';

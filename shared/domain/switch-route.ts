@@ -258,10 +258,13 @@ const converge = async (
       detail = `superseded by ${record.owner} at ${record.orderToken}; reconciled to ${owner.eniId}`;
       continue;
     }
-    const writtenSet = new Set(written);
+    // Tables this round tried to write did not move under us: a failed write is reported, not retried.
+    const attempted = new Set(
+      steps.filter((s) => s.kind === 'replace' || s.kind === 'create').map((s) => s.routeTableId),
+    );
     const movedUnderUs = view.filter(
       (table) =>
-        !writtenSet.has(table.routeTableId) &&
+        !attempted.has(table.routeTableId) &&
         table.vipRoute !== undefined &&
         !routesTo(table, target.eni),
     );
