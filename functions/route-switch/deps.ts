@@ -15,12 +15,11 @@ import { intEnv, requireEnv } from '../../shared/config/env';
 import { loadConfigFromEnv } from '../../shared/config/load';
 import type { RoutekeeperConfig } from '../../shared/config/schema';
 import type { SwitchOutcome } from '../../shared/domain/outcomes';
-import { switchAndReport } from '../../shared/domain/report-switch';
 import { type SwitchCommand, switchRoute } from '../../shared/domain/switch-route';
 
 export interface RouteSwitchDeps {
   readonly config: RoutekeeperConfig;
-  /** switchRoute + report, made idempotent on the request's idempotency key (validated on node and ENI). */
+  /** switchRoute (which also publishes the result), made idempotent on the request's idempotency key (validated on node and ENI). */
   readonly run: (command: SwitchCommand) => Promise<SwitchOutcome>;
   readonly registerContext: (context: Context) => void;
 }
@@ -34,6 +33,7 @@ export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps
   const now = () => new Date();
   const switchDeps = {
     config,
+    bus: makeEventPublisher(makeEventBridgeClient(), requireEnv('EVENT_BUS_NAME', env)),
     state: makeVipStateTable(makeDocumentClient(dynamodb), requireEnv('STATE_TABLE', env)),
     routes: makeRouteTables(ec2Read, ec2Write),
     vpcs: makeVpcs(ec2Read),
@@ -46,10 +46,8 @@ export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps
       maxRounds: 3,
     },
   };
-  const bus = makeEventPublisher(makeEventBridgeClient(), requireEnv('EVENT_BUS_NAME', env));
   const idempotent = makeIdempotentFunction(
-    (command: SwitchCommand) =>
-      switchAndReport(command, (c) => switchRoute(c, switchDeps), bus, now),
+    (command: SwitchCommand) => switchRoute(command, switchDeps),
     dynamodb,
     {
       tableName: requireEnv('IDEMPOTENCY_TABLE', env),

@@ -2,6 +2,7 @@ import { AwsCallError } from '../domain/errors';
 
 interface SdkErrorShape {
   name?: string;
+  code?: string;
   message?: string;
   Code?: string;
   $fault?: 'client' | 'server';
@@ -20,10 +21,23 @@ const THROTTLING = new Set([
   'RequestThrottledException',
 ]);
 
+/** Failures with no HTTP answer at all: the request may not have arrived, so trying again is safe. */
+const NETWORK = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
 /**
  * Translate an SDK error (after the SDK's own retries) into the domain's AwsCallError.
- * Retryable: throttling, 5xx, and errors with no HTTP response at all (timeouts, dropped connections).
- * Everything else is a 4xx that retrying cannot fix.
+ * Retryable: throttling, 5xx, and network failures with no HTTP response (timeouts, dropped connections).
+ * Everything else (a 4xx, or a programming error) is reported, not retried.
  */
 export const toAwsCallError = (error: unknown, operation: string): AwsCallError => {
   if (error instanceof AwsCallError) return error;
@@ -34,7 +48,7 @@ export const toAwsCallError = (error: unknown, operation: string): AwsCallError 
     THROTTLING.has(code) ||
     shape.$fault === 'server' ||
     (status !== undefined && status >= 500) ||
-    status === undefined;
+    (status === undefined && (NETWORK.has(code) || NETWORK.has(shape.code ?? '')));
   const message = `${operation} failed: ${code}: ${shape.message ?? String(error)}`;
   return new AwsCallError(message, code, retryable, { cause: error });
 };

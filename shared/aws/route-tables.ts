@@ -7,6 +7,7 @@ import {
   ReplaceRouteCommand,
   type RouteTable,
 } from '@aws-sdk/client-ec2';
+import { AwsCallError } from '../domain/errors';
 import type { RouteTables, RouteTableView, Vpcs } from '../domain/ports';
 import { call } from './call-error';
 
@@ -100,7 +101,13 @@ export const makeVpcs = (read: EC2Client): Vpcs => ({
       read.send(new DescribeVpcsCommand({ VpcIds: [vpcId] })),
     );
     const vpc = output.Vpcs?.[0];
-    if (vpc === undefined) return [];
+    if (vpc === undefined) {
+      throw new AwsCallError(
+        `DescribeVpcs returned no VPC ${vpcId}`,
+        'InvalidVpcID.NotFound',
+        false,
+      );
+    }
     const associated = (vpc.CidrBlockAssociationSet ?? [])
       .filter((association) => association.CidrBlockState?.State === 'associated')
       .map((association) => association.CidrBlock)

@@ -112,11 +112,17 @@ export const makeVipStateTable = (
             ':token': claim.orderToken,
             ':node': claim.node,
           },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return true;
+      return { current: true } as const;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) {
+        return {
+          current: false,
+          record: error.Item ? toRecord(unmarshall(error.Item)) : undefined,
+        } as const;
+      }
       throw toAwsCallError(error, 'UpdateItem(phase)');
     }
   },

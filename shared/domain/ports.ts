@@ -34,8 +34,18 @@ export interface StateStore {
   advance(claim: Claim, now: Date): Promise<AdvanceResult>;
   /** Strongly consistent read. */
   read(cluster: string, vip: string): Promise<VipRecord | undefined>;
-  /** Record how the claim ended; no effect (false) when a newer claim has replaced it meanwhile. */
-  markPhase(claim: Claim, phase: Phase, now: Date): Promise<boolean>;
+  /**
+   * Record how the claim ended, when it is still the record's claim (conditional write). Otherwise
+   * nothing is written and the record that replaced it comes back: the fence re-check and the phase
+   * update cost one round trip together.
+   */
+  markPhase(
+    claim: Claim,
+    phase: Phase,
+    now: Date,
+  ): Promise<
+    { readonly current: true } | { readonly current: false; readonly record: VipRecord | undefined }
+  >;
 }
 
 /** A VPC route table as far as one VIP is concerned. */

@@ -5,10 +5,18 @@ import { findNode, lookup } from './cluster-lookup';
 import { AwsCallError, asAwsCallError, RetryableSwitchError } from './errors';
 import { decideFence } from './fence';
 import { cidrContains, parseCidr, parseIpv4, vipRoute } from './ip';
-import { rejected, type SwitchOutcome, type TableFailure, type TgwResult } from './outcomes';
+import {
+  rejected,
+  SUCCESS_KINDS,
+  type SwitchOutcome,
+  type TableFailure,
+  type TgwResult,
+} from './outcomes';
 import type {
   Claim,
   Clock,
+  EventPublisher,
+  Phase,
   RouteTables,
   RouteTableView,
   Sleep,
@@ -16,6 +24,7 @@ import type {
   TransitGatewayRoutes,
   Vpcs,
 } from './ports';
+import { resultEvent } from './report-switch';
 import { mergeManagedTables, planTables, routesTo, type TableStep } from './route-plan';
 import { assessTgwRoute } from './tgw-plan';
 
@@ -31,6 +40,7 @@ export interface SwitchSettings {
 export interface SwitchDeps {
   readonly config: RoutekeeperConfig;
   readonly state: StateStore;
+  readonly bus: EventPublisher;
   readonly routes: RouteTables;
   readonly vpcs: Vpcs;
   readonly tgw: TransitGatewayRoutes;
@@ -67,19 +77,38 @@ export const resolveCommand = (
 };
 
 /**
- * Make every managed route table of the cluster VPC route the VIP to the claimant's ENI, if the claim wins.
+ * Make every managed route table of the cluster VPC route the VIP to the claimant's ENI, if the claim wins,
+ * and publish what happened.
  * Primary course:
  *  1. fence the claim (conditional write) while reading the managed tables and the VPC's CIDR blocks;
  *  2. plan the tables whose VIP route differs, and the Transit Gateway's static route;
- *  3. write them (bounded concurrency), then verify by re-reading with backoff while re-reading the fence;
- *  4. when a newer claim landed meanwhile, or a table changed under us, reconcile to the record's owner.
+ *  3. write them (bounded concurrency), then verify by re-reading with backoff while recording the phase
+ *     on the fence record (which also tells whether a newer claim has landed);
+ *  4. when a newer claim landed meanwhile, or a table changed under us, reconcile to the record's owner;
+ *  5. publish `Route Switch Completed` or `Route Switch Failed`.
  * Alternate courses: a stale or split-brain claim, a VIP inside the VPC, or no managed table → an outcome
- * with nothing written. Retryable write failures throw RetryableSwitchError after recording the phase.
+ * with nothing written. Retryable failures throw RetryableSwitchError (after recording the phase, before
+ * publishing) so the event is retried; the retry is diff-based and only writes what is still wrong.
  */
 export const switchRoute = async (
   command: SwitchCommand,
   deps: SwitchDeps,
 ): Promise<SwitchOutcome> => {
+  const started = deps.now().getTime();
+  const outcome = await runSwitch(command, deps);
+  const retryable = outcome.failed.filter((failure) => failure.retryable);
+  if (retryable.length > 0) {
+    throw new RetryableSwitchError(
+      `route switch for ${command.vip} left retryable failures`,
+      retryable.map(({ routeTableId, code }) => ({ routeTableId, code })),
+    );
+  }
+  const { detailType, detail } = resultEvent(command, outcome, deps.now().getTime() - started);
+  await deps.bus.publish(detailType, detail);
+  return outcome;
+};
+
+const runSwitch = async (command: SwitchCommand, deps: SwitchDeps): Promise<SwitchOutcome> => {
   const found = lookup(deps.config, command.cluster, command.vip, command.node);
   if (!found.ok) return rejected('Refused', `${found.reason}: ${found.detail}`);
   const { cluster, vip } = found;
@@ -104,30 +133,47 @@ export const switchRoute = async (
     await deps.state.markPhase(command, 'REFUSED', deps.now());
     return safe.refused;
   }
-  const { managed } = safe;
 
-  const [routesResult, tgw] = await Promise.all([
-    converge(command, cluster, vip, managed, deps),
-    vip.transitGatewayRoute === undefined
-      ? Promise.resolve(undefined)
-      : ensureTgwRoute(deps.tgw, vip.transitGatewayRoute, destination),
+  const expectedTgw = vip.transitGatewayRoute;
+  const [converged, tgw] = await Promise.all([
+    converge(command, cluster, vip, safe.managed, deps),
+    expectedTgw === undefined ? undefined : ensureTgwRoute(deps.tgw, expectedTgw, destination),
   ]);
-  const outcome: SwitchOutcome = { ...routesResult, ...(tgw === undefined ? {} : { tgw }) };
+  const outcome = withTgw(converged.outcome, tgw, expectedTgw?.routeTableId);
 
-  const settled = outcome.kind === 'Switched' || outcome.kind === 'AlreadyInPlace';
-  await deps.state.markPhase(command, settled ? 'APPLIED' : 'PARTIAL', deps.now());
-
-  const retryable = outcome.failed.filter((failure) => failure.retryable);
-  if (retryable.length > 0 || tgw?.retryable === true) {
-    const tgwFailure = tgw?.retryable
-      ? [{ routeTableId: 'transit-gateway', code: tgw.code ?? 'Unknown' }]
-      : [];
-    throw new RetryableSwitchError(
-      `route switch for ${command.vip} left retryable failures`,
-      [...retryable, ...tgwFailure].map(({ routeTableId, code }) => ({ routeTableId, code })),
-    );
+  // The phase was recorded during the last round; correct it only when the outcome turned out otherwise.
+  const phase: Phase = SUCCESS_KINDS.includes(outcome.kind) ? 'APPLIED' : 'PARTIAL';
+  if (converged.stillOurs && converged.recorded !== phase) {
+    await deps.state.markPhase(command, phase, deps.now());
   }
   return outcome;
+};
+
+/** A Transit Gateway route that could not be fixed or checked makes the switch Partial. */
+const withTgw = (
+  outcome: Omit<SwitchOutcome, 'tgw'>,
+  tgw: TgwResult | undefined,
+  routeTableId: string | undefined,
+): SwitchOutcome => {
+  if (tgw === undefined || routeTableId === undefined) return outcome;
+  const failure: TableFailure | undefined =
+    tgw.action === 'failed'
+      ? {
+          routeTableId,
+          code: tgw.code ?? 'Unknown',
+          message: `Transit Gateway VIP route (${tgw.finding}) could not be fixed: ${tgw.code ?? 'Unknown'}`,
+          retryable: tgw.retryable === true,
+        }
+      : tgw.finding === 'SearchIncomplete'
+        ? {
+            routeTableId,
+            code: 'TgwSearchIncomplete',
+            message: 'the Transit Gateway route search reported more routes available; not checked',
+            retryable: false,
+          }
+        : undefined;
+  if (failure === undefined) return { ...outcome, tgw };
+  return { ...outcome, kind: 'Partial', failed: [...outcome.failed, failure], tgw };
 };
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: AwsCallError };
@@ -196,6 +242,14 @@ interface Target {
   readonly orderToken: number;
 }
 
+interface Converged {
+  readonly outcome: Omit<SwitchOutcome, 'tgw'>;
+  /** The target at the end is still this request's claim (no newer claim landed). */
+  readonly stillOurs: boolean;
+  /** The phase last recorded on the fence record for this claim, if any. */
+  readonly recorded: Phase | undefined;
+}
+
 /** Plan, write, verify and re-check the fence until the tables settle on the current owner's ENI. */
 const converge = async (
   command: SwitchCommand,
@@ -203,7 +257,7 @@ const converge = async (
   vip: VipConfig,
   managed: ManagedTables,
   deps: SwitchDeps,
-): Promise<Omit<SwitchOutcome, 'tgw'>> => {
+): Promise<Converged> => {
   const destination = vipRoute(vip.address);
   const failures = new Map<string, TableFailure>();
   for (const routeTableId of managed.outsideVpc) {
@@ -219,6 +273,7 @@ const converge = async (
   let view = managed.tables;
   let pending: string[] = [];
   let detail: string | undefined;
+  let recorded: Phase | undefined;
 
   for (let round = 0; round < deps.settings.maxRounds; round++) {
     const steps = planTables(view, target.eni, vip.createMissingRoute);
@@ -233,6 +288,9 @@ const converge = async (
     const written = await applySteps(steps, destination, target.eni, deps, failures);
     for (const id of written) changed.add(id);
 
+    // While verifying, record the phase on our claim's record; a failed condition returns the newer record.
+    const ours = target.orderToken === command.orderToken && target.node === command.node;
+    const phase: Phase = failures.size === 0 ? 'APPLIED' : 'PARTIAL';
     const [verified, record] = await Promise.all([
       verify(
         deps,
@@ -242,7 +300,12 @@ const converge = async (
         target.eni,
         written,
       ),
-      deps.state.read(command.cluster, command.vip),
+      ours
+        ? deps.state.markPhase(command, phase, deps.now()).then((marked) => {
+            if (marked.current) recorded = phase;
+            return marked.current ? undefined : marked.record;
+          })
+        : deps.state.read(command.cluster, command.vip),
     ]);
     view = verified.view;
     pending = verified.pending;
@@ -252,6 +315,7 @@ const converge = async (
       const owner = findNode(cluster, record.owner);
       if (owner === undefined) {
         detail = `newer claim by unconfigured node "${record.owner}"; not reconciled`;
+        target = { node: record.owner, eni: record.eni, orderToken: record.orderToken };
         break;
       }
       target = { node: owner.name, eni: owner.eniId, orderToken: record.orderToken };
@@ -271,6 +335,10 @@ const converge = async (
     if (movedUnderUs.length === 0) break;
   }
 
+  // A table that failed in an earlier round but ended on the target is no longer a failure.
+  for (const table of view) {
+    if (routesTo(table, target.eni)) failures.delete(table.routeTableId);
+  }
   const base = {
     owner: target.node,
     changed: [...changed].sort(),
@@ -278,9 +346,16 @@ const converge = async (
     pending,
     ...(detail === undefined ? {} : { detail }),
   };
-  if (base.failed.length > 0) return { kind: 'Partial', ...base };
-  if (pending.length > 0) return { kind: 'VerifyTimeout', ...base };
-  return { kind: base.changed.length > 0 ? 'Switched' : 'AlreadyInPlace', ...base };
+  const kind =
+    base.failed.length > 0
+      ? 'Partial'
+      : pending.length > 0
+        ? 'VerifyTimeout'
+        : base.changed.length > 0
+          ? 'Switched'
+          : 'AlreadyInPlace';
+  const stillOurs = target.orderToken === command.orderToken && target.node === command.node;
+  return { outcome: { kind, ...base }, stillOurs, recorded };
 };
 
 /** Write every replace/create step, bounded; one table's failure never stops the others. */

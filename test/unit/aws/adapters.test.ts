@@ -257,6 +257,15 @@ describe('VPC adapter', () => {
     // Assess
     expect(blocks).toEqual(['10.0.0.0/16']);
   });
+
+  it('reports a VPC that is not returned as InvalidVpcID.NotFound, not as a VPC without CIDRs', async () => {
+    // Prepare
+    ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
+    // Act
+    const read = makeVpcs(new EC2Client({})).cidrBlocks(VPC);
+    // Assess
+    await expect(read).rejects.toMatchObject({ code: 'InvalidVpcID.NotFound', retryable: false });
+  });
 });
 
 describe('toAwsCallError', () => {
@@ -296,6 +305,15 @@ describe('toAwsCallError', () => {
     expect(translated).toMatchObject({ code, retryable: false });
     expect(translated.message).toBe(`ReplaceRoute failed: ${code}: ${code} (test)`);
     expect(translated.cause).toBe(error);
+  });
+
+  it('classifies a programming error without an HTTP answer as not retryable', () => {
+    // Prepare
+    const error = new TypeError("Cannot read properties of undefined (reading 'Routes')");
+    // Act
+    const translated = toAwsCallError(error, 'DescribeRouteTables');
+    // Assess
+    expect(translated).toMatchObject({ code: 'TypeError', retryable: false });
   });
 
   it('passes an AwsCallError through unchanged', () => {
@@ -413,7 +431,7 @@ describe('VIP state table adapter', () => {
     // Act
     const marked = await store().markPhase(claim(NODE2, 2_000), 'APPLIED', new Date());
     // Assess
-    expect(marked).toBe(true);
+    expect(marked).toEqual({ current: true });
     expect(dynamodb).toReceiveCommandWith(UpdateCommand, {
       ConditionExpression: '#token = :token AND #owner = :node',
       ExpressionAttributeValues: expect.objectContaining({
@@ -424,13 +442,16 @@ describe('VIP state table adapter', () => {
     });
   });
 
-  it('reports false when a newer claim has replaced the record', async () => {
+  it('returns the newer record, writing nothing, when a newer claim has replaced ours', async () => {
     // Prepare
-    dynamodb.on(UpdateCommand).rejects(conditionFailed());
+    dynamodb.on(UpdateCommand).rejects(conditionFailed({ ...appliedRecord(NODE1, 3_000) }));
     // Act
     const marked = await store().markPhase(claim(NODE2, 2_000), 'APPLIED', new Date());
     // Assess
-    expect(marked).toBe(false);
+    expect(marked).toEqual({ current: false, record: appliedRecord(NODE1, 3_000) });
+    expect(dynamodb).toReceiveCommandWith(UpdateCommand, {
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RetryableSwitchError } from '../../../shared/domain/errors';
+import { PublishError, RetryableSwitchError } from '../../../shared/domain/errors';
 import { rejected, type TgwResult } from '../../../shared/domain/outcomes';
 import type { TgwRouteView } from '../../../shared/domain/ports';
 import { switchRoute } from '../../../shared/domain/switch-route';
@@ -274,8 +274,13 @@ describe('switchRoute', () => {
       // Assess
       expect(error).toBeInstanceOf(RetryableSwitchError);
       expect((error as RetryableSwitchError).failures).toEqual([
-        { routeTableId: 'transit-gateway', code: 'RequestLimitExceeded' },
+        {
+          routeTableId: world.deps.config.clusters[0]?.vips[0]?.transitGatewayRoute?.routeTableId,
+          code: 'RequestLimitExceeded',
+        },
       ]);
+      expect(world.state.current(CLUSTER, VIP)?.phase).toBe('PARTIAL');
+      expect(world.bus.published).toEqual([]);
       expect(targets(world.routes, [RTB1, RTB2])).toEqual({ [RTB1]: NODE2.eni, [RTB2]: NODE2.eni });
     });
   });
@@ -567,6 +572,25 @@ describe('switchRoute, Transit Gateway route', () => {
       code: 'UnauthorizedOperation',
       retryable: false,
     });
+    expect(outcome.kind).toBe('Partial');
+    expect(outcome.failed).toEqual([
+      expect.objectContaining({ routeTableId: TGW_RTB, code: 'UnauthorizedOperation' }),
+    ]);
+    expect(world.state.current(CLUSTER, VIP)?.phase).toBe('PARTIAL');
+  });
+
+  it('reports an incomplete Transit Gateway search as Partial, never as Switched', async () => {
+    // Prepare
+    const world = makeWorld();
+    world.tgw.routes = [];
+    world.tgw.complete = false;
+    // Act
+    const outcome = await switchRoute(claim(NODE2, 2_000), world.deps);
+    // Assess
+    expect(outcome.kind).toBe('Partial');
+    expect(outcome.failed).toEqual([
+      expect.objectContaining({ routeTableId: TGW_RTB, code: 'TgwSearchIncomplete' }),
+    ]);
   });
 
   it('leaves the Transit Gateway alone when the VIP has no transitGatewayRoute', async () => {
@@ -577,5 +601,60 @@ describe('switchRoute, Transit Gateway route', () => {
     // Assess
     expect(outcome.tgw).toBeUndefined();
     expect(world.tgw.calls).toEqual([]);
+  });
+});
+
+describe('switchRoute, reporting', () => {
+  it('publishes Route Switch Completed with the outcome, after recording the phase', async () => {
+    // Prepare
+    const world = makeWorld();
+    // Act
+    await switchRoute(claim(NODE2, 2_000), world.deps);
+    // Assess
+    expect(world.bus.published).toEqual([
+      {
+        detailType: 'Route Switch Completed',
+        detail: expect.objectContaining({
+          version: '1',
+          cluster: CLUSTER,
+          vip: VIP,
+          node: NODE2.name,
+          owner: NODE2.name,
+          outcome: 'Switched',
+          changed: [RTB1, RTB2],
+          failed: [],
+          idempotencyKey: claim(NODE2, 2_000).idempotencyKey,
+        }),
+      },
+    ]);
+    expect(world.state.current(CLUSTER, VIP)?.phase).toBe('APPLIED');
+  });
+
+  it('publishes Route Switch Failed for a stale claim', async () => {
+    // Prepare
+    const world = makeWorld();
+    await switchRoute(claim(NODE2, 2_000), world.deps);
+    // Act
+    await switchRoute(claim(NODE1, 1_000), world.deps);
+    // Assess
+    expect(world.bus.published.map((e) => [e.detailType, e.detail.outcome])).toEqual([
+      ['Route Switch Completed', 'Switched'],
+      ['Route Switch Failed', 'RejectedStale'],
+    ]);
+  });
+
+  it('fails (to be retried) when the bus refuses the result, and the retry writes nothing again', async () => {
+    // Prepare
+    const world = makeWorld();
+    world.bus.failNext = 1;
+    // Act
+    const first = await settle(switchRoute(claim(NODE2, 2_000), world.deps));
+    const writesAfterFirst = world.routes.writes.length;
+    const retry = await switchRoute(claim(NODE2, 2_000), world.deps);
+    // Assess
+    expect(first).toBeInstanceOf(PublishError);
+    expect(retry.kind).toBe('AlreadyInPlace');
+    expect(world.routes.writes).toHaveLength(writesAfterFirst);
+    expect(world.bus.published.map((e) => e.detail.outcome)).toEqual(['AlreadyInPlace']);
   });
 });

@@ -3,10 +3,11 @@
  * resources behind the adapters (a conditional write, route tables filtered by VPC, a TGW route table),
  * keep a log of every call, and let a test inject faults at the places AWS produces them.
  */
-import { AwsCallError } from '../../../shared/domain/errors';
+import { AwsCallError, PublishError } from '../../../shared/domain/errors';
 import type {
   AdvanceResult,
   Claim,
+  EventPublisher,
   Phase,
   RouteTables,
   RouteTableView,
@@ -73,11 +74,13 @@ export class FakeStateStore implements StateStore {
     return this.current(cluster, vip);
   }
 
-  async markPhase(claim: Claim, phase: Phase, now: Date): Promise<boolean> {
+  async markPhase(claim: Claim, phase: Phase, now: Date): ReturnType<StateStore['markPhase']> {
     const current = this.current(claim.cluster, claim.vip);
-    if (current?.orderToken !== claim.orderToken || current.owner !== claim.node) return false;
+    if (current?.orderToken !== claim.orderToken || current.owner !== claim.node) {
+      return { current: false, record: current };
+    }
     this.put({ ...current, phase, updatedAt: now.toISOString() });
-    return true;
+    return { current: true };
   }
 
   private put(record: VipRecord): void {
@@ -315,4 +318,18 @@ export class FakeClock {
     this.sleeps.push(ms);
     this.ms += ms;
   };
+}
+
+/** The bus: keeps every published event; can be told to refuse the next publishes (FailedEntryCount > 0). */
+export class FakeBus implements EventPublisher {
+  readonly published: { detailType: string; detail: Record<string, unknown> }[] = [];
+  failNext = 0;
+
+  async publish(detailType: string, detail: object): Promise<void> {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new PublishError(`fake bus refused "${detailType}"`);
+    }
+    this.published.push({ detailType, detail: detail as Record<string, unknown> });
+  }
 }

@@ -16,7 +16,14 @@ import type {
   SwitchSettings,
 } from '../../../shared/domain/switch-route';
 import valid from '../../fixtures/config/valid.json';
-import { FakeClock, FakeRouteTables, FakeStateStore, FakeTransitGateway, FakeVpcs } from './fakes';
+import {
+  FakeBus,
+  FakeClock,
+  FakeRouteTables,
+  FakeStateStore,
+  FakeTransitGateway,
+  FakeVpcs,
+} from './fakes';
 
 export const CLUSTER = 'lk-prod';
 export const VIP = '10.1.0.10';
@@ -59,6 +66,7 @@ export interface World {
   readonly vpcs: FakeVpcs;
   readonly tgw: FakeTransitGateway;
   readonly clock: FakeClock;
+  readonly bus: FakeBus;
   readonly deps: SwitchDeps;
 }
 
@@ -75,9 +83,11 @@ export const makeWorld = (
   const tgw = new FakeTransitGateway();
   tgw.routes = [{ type: 'static', state: 'active', attachmentIds: [TGW_ATTACHMENT] }];
   const clock = new FakeClock();
+  const bus = new FakeBus();
   const deps: SwitchDeps = {
     config: testConfig(vip),
     state,
+    bus,
     routes,
     vpcs,
     tgw,
@@ -85,7 +95,7 @@ export const makeWorld = (
     sleep: clock.sleep,
     settings: { ...SETTINGS, ...settings },
   };
-  return { state, routes, vpcs, tgw, clock, deps };
+  return { state, routes, vpcs, tgw, clock, bus, deps };
 };
 
 /** A claim of the VIP by a node, resolved as routeSwitch resolves it (the ENI comes from the configuration). */
