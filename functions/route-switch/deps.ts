@@ -16,6 +16,7 @@ import { loadConfigFromEnv } from '../../shared/config/load';
 import type { RoutekeeperConfig } from '../../shared/config/schema';
 import type { SwitchOutcome } from '../../shared/domain/outcomes';
 import { type SwitchCommand, switchRoute } from '../../shared/domain/switch-route';
+import { cachingVpcs } from '../../shared/domain/vpc-cache';
 
 export interface RouteSwitchDeps {
   readonly config: RoutekeeperConfig;
@@ -36,7 +37,7 @@ export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps
     bus: makeEventPublisher(makeEventBridgeClient(), requireEnv('EVENT_BUS_NAME', env)),
     state: makeVipStateTable(makeDocumentClient(dynamodb), requireEnv('STATE_TABLE', env)),
     routes: makeRouteTables(ec2Read, ec2Write),
-    vpcs: makeVpcs(ec2Read),
+    vpcs: cachingVpcs(makeVpcs(ec2Read), intEnv('VPC_CACHE_SECONDS', 300, env) * 1000, now),
     tgw: makeTransitGatewayRoutes(ec2Read, ec2Write),
     now,
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
