@@ -28,13 +28,14 @@ export interface RouteSwitchDeps {
 /** Composition root: read the environment once, build clients and adapters once per container. */
 export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps => {
   const config = loadConfigFromEnv(env);
-  const dynamodb = makeDynamoDbClient();
-  const ec2Read = makeEc2ReadClient();
-  const ec2Write = makeEc2WriteClient();
+  const clients = { endpoint: env.AWS_ENDPOINT_URL };
+  const dynamodb = makeDynamoDbClient(clients);
+  const ec2Read = makeEc2ReadClient(clients);
+  const ec2Write = makeEc2WriteClient(clients);
   const now = () => new Date();
   const switchDeps = {
     config,
-    bus: makeEventPublisher(makeEventBridgeClient(), requireEnv('EVENT_BUS_NAME', env)),
+    bus: makeEventPublisher(makeEventBridgeClient(clients), requireEnv('EVENT_BUS_NAME', env)),
     state: makeVipStateTable(makeDocumentClient(dynamodb), requireEnv('STATE_TABLE', env)),
     routes: makeRouteTables(ec2Read, ec2Write),
     vpcs: cachingVpcs(makeVpcs(ec2Read), intEnv('VPC_CACHE_SECONDS', 300, env) * 1000, now),
