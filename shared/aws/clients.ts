@@ -1,3 +1,4 @@
+import { DirectConnectClient } from '@aws-sdk/client-direct-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -28,11 +29,34 @@ export const makeEc2WriteClient = (region?: string) =>
     requestHandler: requestHandler(),
   });
 
-export const makeDynamoDbClient = () =>
-  new DynamoDBClient({ maxAttempts: 4, requestHandler: requestHandler() });
+export const makeDynamoDbClient = (region?: string) =>
+  new DynamoDBClient({
+    ...(region ? { region } : {}),
+    maxAttempts: 4,
+    requestHandler: requestHandler(),
+  });
 
 export const makeDocumentClient = (client: DynamoDBClient) =>
   DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
-export const makeEventBridgeClient = () =>
-  new EventBridgeClient({ maxAttempts: 4, requestHandler: requestHandler() });
+export const makeEventBridgeClient = (region?: string) =>
+  new EventBridgeClient({
+    ...(region ? { region } : {}),
+    maxAttempts: 4,
+    requestHandler: requestHandler(),
+  });
+
+export const makeDirectConnectClient = (region?: string) =>
+  new DirectConnectClient({
+    ...(region ? { region } : {}),
+    maxAttempts: 3,
+    requestHandler: requestHandler(),
+  });
+
+/** The clients a checking run (drift, doctor) uses; composition roots build them or take given ones. */
+export interface CheckClients {
+  readonly ec2: EC2Client;
+  readonly directConnect: DirectConnectClient;
+  readonly dynamodb: DynamoDBClient;
+  readonly events: EventBridgeClient;
+}

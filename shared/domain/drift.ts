@@ -139,16 +139,11 @@ const recordTargets = async (
       const key = { cluster: cluster.name, vip: vip.address };
       const previous = known.find((h) => h.cluster === key.cluster && h.vip === key.vip);
       const observed = observedTarget(managedTables(vip, tables.value).tables, vip.address);
-      const next = nextHistory(
-        previous,
-        key,
-        observed,
-        cluster.thresholds.flapWindowMinutes,
-        now,
-      );
+      const next = nextHistory(previous, key, observed, cluster.thresholds.flapWindowMinutes, now);
       if (next === undefined) return;
       try {
-        if (await deps.history.write(next, previous)) updated.set(`${key.cluster}#${key.vip}`, next);
+        if (await deps.history.write(next, previous))
+          updated.set(`${key.cluster}#${key.vip}`, next);
       } catch (error) {
         failures.push(`${key.cluster}#${key.vip}: ${(error as Error).message}`);
       }

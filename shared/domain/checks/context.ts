@@ -62,9 +62,7 @@ export const recordOf = (ctx: ClusterContext, vip: string): Read<VipRecord | und
   ctx.state.records.ok
     ? {
         ok: true,
-        value: ctx.state.records.value.find(
-          (r) => r.cluster === ctx.cluster.name && r.vip === vip,
-        ),
+        value: ctx.state.records.value.find((r) => r.cluster === ctx.cluster.name && r.vip === vip),
       }
     : ctx.state.records;
 

@@ -71,7 +71,13 @@ export const checkLiveness = (ctx: ClusterContext): CheckResult[] => {
       const holds = `${owner} (owner of ${vips.join(', ')})`;
       if (seen === undefined) {
         results.push(
-          fail('nodes.heartbeat', cluster.name, 'HeartbeatMissing', `${holds}: no heartbeat recorded`, on),
+          fail(
+            'nodes.heartbeat',
+            cluster.name,
+            'HeartbeatMissing',
+            `${holds}: no heartbeat recorded`,
+            on,
+          ),
         );
         continue;
       }
@@ -163,7 +169,13 @@ export const checkFlapping = ({ cluster, state, now }: ClusterContext): CheckRes
     const changes = history === undefined ? [] : changesInWindow(history, flapWindowMinutes, now);
     const evidence = `${plural(changes.length, 'target change')} in the last ${flapWindowMinutes} min (limit ${flapMaxChanges})${history === undefined ? '; no observations recorded yet' : `; now ${history.target}`}`;
     return changes.length > flapMaxChanges
-      ? fail('vpc.flapping', cluster.name, 'RouteFlapping', `${evidence}: ${changes.join(', ')}`, on)
+      ? fail(
+          'vpc.flapping',
+          cluster.name,
+          'RouteFlapping',
+          `${evidence}: ${changes.join(', ')}`,
+          on,
+        )
       : pass('vpc.flapping', cluster.name, evidence, on);
   });
 };

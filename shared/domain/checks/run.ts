@@ -8,8 +8,6 @@ import {
   measureLiveness,
 } from './controller';
 import type { PermissionProbe, Read, Snapshot, StateFacts } from './snapshot';
-import { checkDirectConnect, checkTgwVipRoutes, checkTransitGateway } from './transit-gateway';
-import { type CheckResult, STAGES } from './types';
 import {
   checkNodeEnis,
   checkNodesMultiAz,
@@ -17,6 +15,8 @@ import {
   checkVipOutsideVpc,
   checkVpc,
 } from './topology';
+import { checkDirectConnect, checkTgwVipRoutes, checkTransitGateway } from './transit-gateway';
+import { type CheckResult, STAGES } from './types';
 import { checkConflicts, checkOnPremisesRoutes, checkVipRoutes } from './vpc-routes';
 
 export interface ClusterReport {

@@ -28,7 +28,12 @@ export const readState = async (
       (
         await Promise.all(
           clusters.map(async (c) =>
-            (await readers.liveness.read(c.name, c.nodes.map((n) => n.name))).map((l) => ({
+            (
+              await readers.liveness.read(
+                c.name,
+                c.nodes.map((n) => n.name),
+              )
+            ).map((l) => ({
               ...l,
               cluster: c.name,
             })),

@@ -143,13 +143,6 @@ export const checkSourceDestCheck = ({ cluster, snapshot }: ClusterContext): Che
             options,
           ),
         ]
-      : [
-          pass(
-            'nodes.source-dest-check',
-            cluster.name,
-            `${node.name}: off for ${eni.id}`,
-            options,
-          ),
-        ];
+      : [pass('nodes.source-dest-check', cluster.name, `${node.name}: off for ${eni.id}`, options)];
   });
 };

@@ -101,7 +101,10 @@ export const checkTransitGateway = (ctx: ClusterContext): CheckResult[] => {
             cluster.name,
             'AttachmentNotAvailable',
             `${attachment.id} is ${attachment.state}`,
-            { subject: attachment.id, fix: 'Accept or repair the attachment until it is available' },
+            {
+              subject: attachment.id,
+              fix: 'Accept or repair the attachment until it is available',
+            },
           )
         : pass('tgw.attachment', cluster.name, `${attachment.id} is available`, {
             subject: attachment.id,

@@ -90,7 +90,8 @@ export const CHECKS = {
     fix: 'Point the VIP/32 route at the owner ENI (driftMode repair does it through routeSwitch)',
   },
   'vpc.on-prem-route': {
-    title: 'Managed and attachment-subnet route tables send on-premises CIDRs to the Transit Gateway',
+    title:
+      'Managed and attachment-subnet route tables send on-premises CIDRs to the Transit Gateway',
     stage: 'vpc',
     severity: 'critical',
     fix: 'Route the on-premises CIDR to the Transit Gateway (not a virtual private gateway)',
