@@ -11,8 +11,11 @@
  * - dx.allowed-prefixes: moto has no Direct Connect gateways (not configured here);
  * - blackhole routes: moto never reports them.
  */
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import {
   CreateRouteCommand,
+  CreateTransitGatewayRouteCommand,
   DeleteRouteCommand,
   DeleteTransitGatewayRouteCommand,
   ModifyNetworkInterfaceAttributeCommand,
@@ -78,10 +81,14 @@ const seedHeartbeats = async (aws: AwsClients, table: string) => {
 };
 
 /** The guide's topology, correct: no other VPC routes the VIP, node1 owns it (a bootstrap claim). */
-const setUp = async (cluster: Parameters<typeof topologyConfig>[2] = {}): Promise<World> => {
+const setUp = async (
+  cluster: Parameters<typeof topologyConfig>[2] = {},
+  options: { routeTables?: number; vips?: number } = {},
+): Promise<World> => {
   await resetEmulator();
   const aws = clients();
-  const topology = await buildTopology(aws.ec2);
+  const topology = await buildTopology(aws.ec2, { routeTables: options.routeTables ?? 2 });
+  const extraVips = await addVips(aws, topology, (options.vips ?? 1) - 1);
   await aws.ec2.send(
     new DeleteRouteCommand({
       RouteTableId: topology.otherVpcRouteTable,
@@ -90,7 +97,14 @@ const setUp = async (cluster: Parameters<typeof topologyConfig>[2] = {}): Promis
   );
   const tables = await createTables(aws.dynamodb, 'drift-it');
   const tap = await createBusTap(aws, BUS, [DRIFT_DETECTED, SWITCH_REQUESTED]);
-  const configPath = writeConfig(topologyConfig(topology, {}, cluster));
+  const base = topologyConfig(topology, {}, cluster);
+  const [first] = base.clusters;
+  const vips = first?.vips ?? [];
+  const configPath = writeConfig({
+    clusters: [
+      { ...first, vips: [...vips, ...extraVips.map((address) => ({ ...vips[0], address }))] },
+    ],
+  });
   const env = emulatorEnv({
     ROUTEKEEPER_CONFIG: configPath,
     STATE_TABLE: tables.state,
@@ -105,6 +119,36 @@ const setUp = async (cluster: Parameters<typeof topologyConfig>[2] = {}): Promis
   expect(bootstrap.kind).toBe('AlreadyInPlace');
   await seedHeartbeats(aws, tables.state);
   return world;
+};
+
+/** More VIPs routed like the first one: node1's ENI in every managed table, a static TGW route each. */
+const addVips = async (aws: AwsClients, topology: Topology, count: number): Promise<string[]> => {
+  const addresses = Array.from({ length: count }, (_, i) => `10.1.0.${11 + i}`);
+  const node1 = topology.nodes[0]?.eniId;
+  const writes = addresses.flatMap((address) => [
+    ...topology.routeTables.map(
+      (table) => () =>
+        aws.ec2.send(
+          new CreateRouteCommand({
+            RouteTableId: table,
+            DestinationCidrBlock: `${address}/32`,
+            NetworkInterfaceId: node1,
+          }),
+        ),
+    ),
+    () =>
+      aws.ec2.send(
+        new CreateTransitGatewayRouteCommand({
+          TransitGatewayRouteTableId: topology.tgwRouteTableId,
+          DestinationCidrBlock: `${address}/32`,
+          TransitGatewayAttachmentId: topology.attachmentId,
+        }),
+      ),
+  ]);
+  for (let i = 0; i < writes.length; i += 20) {
+    await Promise.all(writes.slice(i, i + 20).map((write) => write()));
+  }
+  return addresses;
 };
 
 const switchHandler = (world: Pick<World, 'env'>) => {
@@ -352,5 +396,138 @@ describe('drift function in repair mode (emulator)', () => {
     expect((events[0]?.detail.repairsSkipped as { reason: string }[])[0]?.reason).toMatch(
       /^GraceWindow/,
     );
+  });
+});
+
+/** Counts the EC2 calls a client sends, by command (an SDK middleware: every attempt of every call). */
+const countCalls = (client: AwsClients['ec2']) => {
+  const calls: Record<string, number> = {};
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      calls[context.commandName ?? '?'] = (calls[context.commandName ?? '?'] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'countEc2Calls' },
+  );
+  return calls;
+};
+
+const total = (calls: Record<string, number>) => Object.values(calls).reduce((a, b) => a + b, 0);
+
+describe('API economy of one drift run (emulator)', () => {
+  const driftCalls = async (world: World) => {
+    const ec2 = clients().ec2;
+    const calls = countCalls(ec2);
+    const drift = makeDriftHandler(buildDriftDeps(world.env, { ec2 }));
+    const summary = await drift();
+    return { calls, summary };
+  };
+
+  it('reads 50 VIPs × 10 route tables with as many EC2 calls as 1 VIP × 2 tables', async () => {
+    // Prepare
+    const large = await setUp({}, { vips: 50, routeTables: 10 });
+    const { calls, summary } = await driftCalls(large);
+    const small = await setUp();
+    // Act
+    const { calls: smallCalls } = await driftCalls(small);
+    // Assess: 8 describes + 2 searches per TGW route table; no call per VIP or per table.
+    expect(summary.fail).toBe(0);
+    expect(calls).toEqual({
+      DescribeVpcsCommand: 1,
+      DescribeInstancesCommand: 1,
+      DescribeNetworkInterfacesCommand: 1,
+      DescribeRouteTablesCommand: 2,
+      DescribeTransitGatewaysCommand: 1,
+      DescribeTransitGatewayVpcAttachmentsCommand: 1,
+      DescribeSubnetsCommand: 1,
+      SearchTransitGatewayRoutesCommand: 2,
+    });
+    expect(total(calls)).toBeLessThanOrEqual(10);
+    expect(smallCalls).toEqual(calls);
+  });
+});
+
+describe('npx routekeeper doctor as a process (emulator)', () => {
+  const ROOT = resolve(__dirname, '../..');
+  const run = (world: World, ...args: string[]) =>
+    spawnSync(
+      'npx',
+      [
+        'routekeeper',
+        'doctor',
+        '--config',
+        world.configPath,
+        '--state-table',
+        world.tables.state,
+        ...args,
+      ],
+      { cwd: ROOT, env: world.env, encoding: 'utf8', timeout: 120_000 },
+    );
+
+  it('exits 0 on the guide topology and prints the documented --json shape, progress on stderr', async () => {
+    // Prepare
+    const world = await setUp();
+    // Act
+    const result = run(world, '--json');
+    // Assess
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain('doctor: reading route tables of the cluster VPCs');
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({
+      version: 1,
+      exitCode: 0,
+      checkedAt: expect.any(String),
+      summary: { pass: expect.any(Number), fail: 0, unknown: expect.any(Number) },
+      clusters: [{ cluster: CLUSTER, summary: expect.any(Object), results: expect.any(Array) }],
+    });
+    expect(report.clusters[0].results[0]).toEqual({
+      check: 'onprem.cidrs',
+      code: 'Ok',
+      outcome: 'pass',
+      severity: 'warning',
+      stage: 'on-premises',
+      cluster: CLUSTER,
+      evidence: `on-premises networks: ${ON_PREM_CIDR}`,
+      title: 'On-premises CIDRs are configured',
+    });
+  });
+
+  it('exits 1 and prints ✗ with evidence and fix when a check fails', async () => {
+    // Prepare
+    const world = await setUp();
+    await world.aws.ec2.send(
+      new ModifyNetworkInterfaceAttributeCommand({
+        NetworkInterfaceId: world.topology.nodes[1]?.eniId,
+        SourceDestCheck: { Value: true },
+      }),
+    );
+    // Act
+    const result = run(world, '--no-probes');
+    // Assess
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(
+      /On-premises\n[\s\S]*Direct Connect\n[\s\S]*Transit Gateway\n[\s\S]*VPC\n[\s\S]*Nodes\n/,
+    );
+    expect(result.stdout).toContain('✗ Source/destination check is disabled on every node ENI');
+    expect(result.stdout).toContain('FAIL nodes.source-dest-check SourceDestCheckEnabled');
+    expect(result.stdout).toContain(
+      `fix: aws ec2 modify-network-interface-attribute --network-interface-id ${world.topology.nodes[1]?.eniId} --no-source-dest-check`,
+    );
+    expect(result.stdout).toContain('? Transit Gateway route table');
+    expect(result.stdout).toMatch(/Summary: \d+ passed, 1 failed, 1 unknown/);
+  });
+
+  it('exits 2 on a configuration error and names the field', () => {
+    // Prepare
+    const path = writeConfig({ clusters: [{ name: 'x' }] });
+    // Act
+    const result = spawnSync('npx', ['routekeeper', 'doctor', '--config', path], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    // Assess
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('clusters[0].region');
   });
 });
