@@ -221,11 +221,15 @@ export const readSnapshot = async (
   const tgwTables = unique(
     clusters.flatMap((c) => c.vips.map((v) => v.transitGatewayRoute?.routeTableId)),
   );
-  const dxPairs = clusters.flatMap((c) =>
-    c.directConnectGatewayId && c.transitGatewayId
-      ? [[c.directConnectGatewayId, c.transitGatewayId] as const]
-      : [],
-  );
+  const dxPairs = [
+    ...new Map(
+      clusters.flatMap((c) =>
+        c.directConnectGatewayId && c.transitGatewayId
+          ? [[dxKey(c.directConnectGatewayId, c.transitGatewayId), c] as const]
+          : [],
+      ),
+    ).values(),
+  ].map((c) => [c.directConnectGatewayId as string, c.transitGatewayId as string] as const);
 
   const vpcs = step('VPCs', 'DescribeVpcs', () =>
     collect(vpcIds, (chunk) =>

@@ -393,9 +393,8 @@ describe('drift function in repair mode (emulator)', () => {
     // Assess
     expect(summary).toMatchObject({ repairs: 0, fail: 1 });
     expect(events.map((e) => e['detail-type'])).toEqual([DRIFT_DETECTED]);
-    expect((events[0]?.detail.repairsSkipped as { reason: string }[])[0]?.reason).toMatch(
-      /^GraceWindow/,
-    );
+    const skipped = (events[0]?.detail.repairsSkipped ?? []) as { reason: string }[];
+    expect(skipped[0]?.reason).toMatch(/^GraceWindow/);
   });
 });
 

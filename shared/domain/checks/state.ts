@@ -8,7 +8,8 @@ export interface StateReaders {
   readonly history: TargetHistoryStore;
 }
 
-const attempt = async <T>(read: () => Promise<T>): Promise<Read<T>> => {
+/** Run a read; a failure becomes a failed Read carrying the message. */
+export const attempt = async <T>(read: () => Promise<T>): Promise<Read<T>> => {
   try {
     return ok(await read());
   } catch (error) {
@@ -45,5 +46,3 @@ export const readState = async (
   ]);
   return { records, liveness, history };
 };
-
-export { attempt };
