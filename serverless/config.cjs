@@ -5,9 +5,8 @@ const { stackValues } = require('./stack.ts');
 
 module.exports.values = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
-  const alarmEmail = await resolveVariable('param:alarmEmail');
   try {
-    return stackValues(stage, process.env, { alarmEmail });
+    return stackValues(stage);
   } catch (error) {
     // Let the framework print the message (it names the file and every bad field) and stop.
     throw new Error(error.message);

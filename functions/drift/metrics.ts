@@ -4,10 +4,12 @@ import type { DriftRun } from '../../shared/domain/drift';
 /**
  * The drift run as CloudWatch metrics (namespace Routekeeper, dimension service=routekeeper):
  * - DriftCheckRan (1 per run), DriftFindings (failing results), DriftCheckFailed (unknown results),
- *   RepairRequested, DriftPublishFailed: the alarms' inputs, without further dimensions;
+ *   RepairRequested, DriftPublishFailed, HeartbeatOverdue (VIP owners without a recent heartbeat) and
+ *   ClockSkewExceeded (nodes beyond their cluster's skew limit): the alarms' inputs, emitted every run
+ *   (0 included) without further dimensions, so a missing datapoint means a missing run;
  * - one metric per finding type (e.g. VipRouteWrongTarget) with Cluster and Vip dimensions
  *   (Vip=all for findings about the whole cluster);
- * - OwnerHeartbeatAgeSeconds and NodeClockSkewMs with a Cluster dimension.
+ * - OwnerHeartbeatAgeSeconds and NodeClockSkewMs with a Cluster dimension (dashboard).
  */
 export const recordDriftMetrics = (metrics: Metrics, run: DriftRun): void => {
   const results = run.reports.flatMap((r) => r.results);
@@ -24,6 +26,14 @@ export const recordDriftMetrics = (metrics: Metrics, run: DriftRun): void => {
   );
   metrics.addMetric('RepairRequested', MetricUnit.Count, run.repairs.length);
   metrics.addMetric('DriftPublishFailed', MetricUnit.Count, run.publishFailures.length);
+  const failing = (codes: string[]) =>
+    results.filter((r) => r.outcome === 'fail' && codes.includes(r.code)).length;
+  metrics.addMetric(
+    'HeartbeatOverdue',
+    MetricUnit.Count,
+    failing(['HeartbeatMissing', 'HeartbeatStale']),
+  );
+  metrics.addMetric('ClockSkewExceeded', MetricUnit.Count, failing(['ClockSkew']));
 
   const perFinding = new Map<
     string,

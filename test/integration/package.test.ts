@@ -212,14 +212,18 @@ describe('serverless package: drift function, alarms and dashboard', () => {
     // Act
     const subscription = Object.values(template.Resources).find(
       (r) => r.Type === 'AWS::SNS::Subscription',
-    );
+    ) as { Condition?: string; Properties: unknown } | undefined;
+    const parameters = (template as { Parameters?: Record<string, { Default?: string }> })
+      .Parameters;
     // Assess
     expect(template.Resources.AlarmTopic?.Type).toBe('AWS::SNS::Topic');
+    expect(subscription?.Condition).toBe('HasAlarmEmail');
     expect(subscription?.Properties).toEqual({
       TopicArn: { Ref: 'AlarmTopic' },
       Protocol: 'email',
-      Endpoint: 'ops@example.com',
+      Endpoint: { Ref: 'AlarmEmail' },
     });
+    expect(parameters?.AlarmEmail?.Default).toBe('ops@example.com');
   });
 
   it('declares every alarm the issue lists, each notifying the topic', () => {
@@ -237,8 +241,8 @@ describe('serverless package: drift function, alarms and dashboard', () => {
       'Refused',
       'SplitBrainSuspected',
       'NodeEventRejected',
-      'OwnerHeartbeatAgeSeconds',
-      'NodeClockSkewMs',
+      'HeartbeatOverdue',
+      'ClockSkewExceeded',
       'ApproximateNumberOfMessagesVisible',
       'Errors',
       'Throttles',
@@ -254,7 +258,7 @@ describe('serverless package: drift function, alarms and dashboard', () => {
     // Act
     const all = alarms(template);
     // Assess
-    expect(all.find((a) => watched(a).includes('OwnerHeartbeatAgeSeconds'))?.TreatMissingData).toBe(
+    expect(all.find((a) => watched(a).includes('HeartbeatOverdue'))?.TreatMissingData).toBe(
       'breaching',
     );
     expect(all.find((a) => watched(a).includes('DriftCheckRan'))?.TreatMissingData).toBe(
