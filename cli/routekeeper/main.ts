@@ -20,12 +20,11 @@ Options:
   --state-table <name>  routekeeper's state table (default: $STATE_TABLE, else routekeeper-<stage>-state)
   --json                print the report as JSON on stdout (format: docs/operations.md)
   --no-probes           skip the DryRun permission probes of ReplaceRoute / ReplaceTransitGatewayRoute
-  --strict              exit 1 also when a check is unknown
   --quiet               no progress output on stderr
   -h, --help            show this help
 
-Exit codes: 0 nothing failed (unknowns allowed unless --strict), 1 at least one check failed,
-2 usage or configuration error. Progress goes to stderr; the report to stdout.
+Exit codes: 0 every check passed, 1 at least one check failed, 2 usage or configuration error,
+3 nothing failed but some checks are unknown (not verified). Progress goes to stderr; the report to stdout.
 AWS credentials and region come from the usual AWS SDK sources; AWS_ENDPOINT_URL points at an emulator.
 `;
 
@@ -82,7 +81,8 @@ export const main = async (argv: readonly string[], io: Io = processIo): Promise
   });
   const report = await runDoctor(deps, clusters);
   const summary = summarise(report.reports.flatMap((r) => r.results));
-  const exitCode = summary.fail > 0 || (values.strict && summary.unknown > 0) ? 1 : 0;
+  // An unknown check is not verified, so it is never reported as all clear.
+  const exitCode = summary.fail > 0 ? 1 : summary.unknown > 0 ? 3 : 0;
   io.out(
     values.json
       ? `${JSON.stringify(toJson(report, exitCode), null, 2)}\n`
@@ -102,7 +102,6 @@ const parse = (argv: readonly string[]) =>
       'state-table': { type: 'string' },
       json: { type: 'boolean', default: false },
       'no-probes': { type: 'boolean', default: false },
-      strict: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },

@@ -203,7 +203,7 @@ describe('routekeeper doctor on the guide topology (emulator)', () => {
     const { code, results, findings } = await doctor(world, '--no-probes');
     // Assess
     expect(findings).toEqual([MOTO_CANNOT]);
-    expect(code).toBe(0);
+    expect(code).toBe(3); // nothing failed, but not everything could be verified
     expect(new Set(results.filter((r) => r.outcome === 'pass').map((r) => r.check))).toEqual(
       new Set([
         'onprem.cidrs',
@@ -322,7 +322,7 @@ describe('routekeeper doctor on the guide topology (emulator)', () => {
       'routekeeper.permissions DryRunIgnored unknown',
       'routekeeper.permissions ProbeFailed unknown',
     ]);
-    expect(code).toBe(0);
+    expect(code).toBe(3);
     expect(await vipTargets(world.aws.ec2, world.topology.routeTables)).toEqual(before);
   });
 });
@@ -463,18 +463,18 @@ describe('npx routekeeper doctor as a process (emulator)', () => {
       { cwd: ROOT, env: world.env, encoding: 'utf8', timeout: 120_000 },
     );
 
-  it('exits 0 on the guide topology and prints the documented --json shape, progress on stderr', async () => {
+  it('exits 3 (nothing failed, some unknown) on the guide topology with the documented --json shape, progress on stderr', async () => {
     // Prepare
     const world = await setUp();
     // Act
     const result = run(world, '--json');
-    // Assess
-    expect(result.status).toBe(0);
+    // Assess: moto cannot show the TGW route's attachment, so that check stays unknown.
+    expect(result.status).toBe(3);
     expect(result.stderr).toContain('doctor: reading route tables of the cluster VPCs');
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({
       version: 1,
-      exitCode: 0,
+      exitCode: 3,
       checkedAt: expect.any(String),
       summary: { pass: expect.any(Number), fail: 0, unknown: expect.any(Number) },
       clusters: [{ cluster: CLUSTER, summary: expect.any(Object), results: expect.any(Array) }],

@@ -207,7 +207,7 @@ export const unreadable = (
   options: ResultOptions = {},
 ): CheckResult =>
   unknown(check, cluster, 'ApiError', `could not read: ${error}`, {
-    fix: 'Check the reader’s permissions and EC2 throttling, then run again',
+    fix: 'Check the reader’s credentials and permissions and the API’s throttling, then run again',
     ...options,
   });
 
