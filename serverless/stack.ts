@@ -66,15 +66,103 @@ export const routeSwitchStatements = (config: RoutekeeperConfig): Statement[] =>
   return statements;
 };
 
+const tgwRouteTables = (config: RoutekeeperConfig): string[] =>
+  unique(
+    config.clusters.flatMap((c) =>
+      c.vips.flatMap((v) => v.transitGatewayRoute?.routeTableId ?? []),
+    ),
+  );
+
+/**
+ * The drift function only reads: the describes it needs (they support no resource-level permissions),
+ * the route search on the configured TGW route tables, DX associations, the state table, and it may
+ * write only its own observed-target items (`observed#…`) and publish on the routekeeper bus.
+ */
+export const driftStatements = (config: RoutekeeperConfig): Statement[] => {
+  const statements: Statement[] = [
+    {
+      Sid: 'DescribeWhatTheChecksRead',
+      Effect: 'Allow',
+      Action: [
+        'ec2:DescribeVpcs',
+        'ec2:DescribeInstances',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribeRouteTables',
+        'ec2:DescribeSubnets',
+        'ec2:DescribeTransitGateways',
+        'ec2:DescribeTransitGatewayVpcAttachments',
+      ],
+      Resource: '*',
+    },
+  ];
+  const tables = tgwRouteTables(config);
+  if (tables.length > 0) {
+    statements.push({
+      Sid: 'SearchConfiguredTgwRouteTables',
+      Effect: 'Allow',
+      Action: ['ec2:SearchTransitGatewayRoutes'],
+      Resource: tables.map((id) => arn(`transit-gateway-route-table/${id}`)),
+    });
+  }
+  if (config.clusters.some((c) => c.directConnectGatewayId !== undefined)) {
+    statements.push({
+      Sid: 'ReadDirectConnectGatewayAssociations',
+      Effect: 'Allow',
+      Action: ['directconnect:DescribeDirectConnectGatewayAssociations'],
+      Resource: '*',
+    });
+  }
+  statements.push(
+    {
+      Sid: 'ReadStateTable',
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+      Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+    },
+    {
+      Sid: 'WriteOnlyObservedTargetItems',
+      Effect: 'Allow',
+      Action: ['dynamodb:PutItem'],
+      Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['observed#*'] } },
+    },
+    {
+      Sid: 'PublishFindingsAndRepairs',
+      Effect: 'Allow',
+      Action: 'events:PutEvents',
+      Resource: { 'Fn::GetAtt': ['EventBus', 'Arn'] },
+    },
+  );
+  return statements;
+};
+
+/** Seconds between drift runs, from the rate expression the schema allows. */
+export const schedulePeriodSeconds = (schedule: string): number => {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours)\)$/.exec(schedule);
+  if (match === null) throw new Error(`unsupported drift schedule ${schedule}`);
+  return Number(match[1]) * (match[2]?.startsWith('hour') ? 3600 : 60);
+};
+
 export interface StackValues {
   readonly configPath: string;
   readonly region: string;
   readonly routeSwitchStatements: Statement[];
+  readonly driftStatements: Statement[];
+  readonly driftSchedule: string;
+  /** Period of the drift alarms: one schedule period, at least a minute. */
+  readonly driftPeriod: number;
 }
 
 export const stackValues = (stage: string, env: NodeJS.ProcessEnv = process.env): StackValues => {
   const configPath = configPathFor(stage, env);
   const config = loadConfigFile(configPath);
   const region = config.clusters[0]?.region as string;
-  return { configPath, region, routeSwitchStatements: routeSwitchStatements(config) };
+  return {
+    configPath,
+    region,
+    routeSwitchStatements: routeSwitchStatements(config),
+    driftStatements: driftStatements(config),
+    driftSchedule: config.driftSchedule,
+    driftPeriod: Math.max(60, schedulePeriodSeconds(config.driftSchedule)),
+  };
 };

@@ -1,3 +1,4 @@
+import { DirectConnectClient } from '@aws-sdk/client-direct-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -12,10 +13,13 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
  */
 export interface ClientOptions {
   readonly endpoint?: string | undefined;
+  /** Defaults to AWS_REGION; the doctor CLI passes the configuration's region. */
+  readonly region?: string | undefined;
 }
 
-const common = ({ endpoint }: ClientOptions) => ({
+const common = ({ endpoint, region }: ClientOptions) => ({
   ...(endpoint ? { endpoint } : {}),
+  ...(region ? { region } : {}),
   requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 5_000 }),
 });
 
@@ -40,3 +44,14 @@ export const makeDocumentClient = (client: DynamoDBClient) =>
 
 export const makeEventBridgeClient = (options: ClientOptions = {}) =>
   new EventBridgeClient({ ...common(options), maxAttempts: 4 });
+
+export const makeDirectConnectClient = (options: ClientOptions = {}) =>
+  new DirectConnectClient({ ...common(options), maxAttempts: 3 });
+
+/** The clients a checking run (drift, doctor) uses; composition roots build them or take given ones. */
+export interface CheckClients {
+  readonly ec2: EC2Client;
+  readonly directConnect: DirectConnectClient;
+  readonly dynamodb: DynamoDBClient;
+  readonly events: EventBridgeClient;
+}

@@ -7,7 +7,7 @@ import { call, toAwsCallError } from './call-error';
 /** One item per VIP, keyed `<cluster>#<vip>`. */
 export const recordKey = (cluster: string, vip: string): string => `${cluster}#${vip}`;
 
-const toRecord = (item: Record<string, unknown>): VipRecord => ({
+export const toRecord = (item: Record<string, unknown>): VipRecord => ({
   cluster: String(item.cluster),
   vip: String(item.vip),
   owner: String(item.owner),

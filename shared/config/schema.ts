@@ -76,6 +76,19 @@ export const VipConfig = z.strictObject({
     .optional(),
 });
 
+/** Limits of the continuous checks (drift Lambda and doctor); the defaults suit a one-minute schedule. */
+export const Thresholds = z.strictObject({
+  /** The VIP owner's last heartbeat may be at most this old. */
+  heartbeatMaxAgeSeconds: z.number().int().positive().default(90),
+  /** Largest tolerated |receive time - signed time| of a node's heartbeat. */
+  clockSkewMaxMs: z.number().int().positive().default(2_000),
+  /** More VIP target changes than this within the window is flapping (two writers fighting). */
+  flapMaxChanges: z.number().int().positive().default(3),
+  flapWindowMinutes: z.number().int().positive().default(60),
+  /** No repair within this long after the VIP record last changed (EC2 is eventually consistent). */
+  repairGraceSeconds: z.number().int().positive().default(120),
+});
+
 export const ClusterConfig = z.strictObject({
   name: Name,
   region: Region,
@@ -87,6 +100,7 @@ export const ClusterConfig = z.strictObject({
   onPremisesCidrs: z.array(Cidr).default([]),
   /** What the drift check does with a wrong VIP route: report it, or repair it through routeSwitch. */
   driftMode: z.enum(['report', 'repair']).default('report'),
+  thresholds: Thresholds.prefault({}),
   nodes: z.array(NodeConfig).min(2, 'a cluster needs at least two nodes'),
   vips: z.array(VipConfig).min(1, 'a cluster needs at least one VIP'),
 });
@@ -97,6 +111,14 @@ const duplicates = (values: readonly string[]): string[] =>
 export const RoutekeeperConfig = z
   .strictObject({
     $schema: z.string().optional(),
+    /** How often the drift Lambda runs: an EventBridge rate expression in minutes or hours. */
+    driftSchedule: z
+      .string()
+      .regex(
+        /^rate\((1 minute|[1-9]\d* minutes|1 hour|[1-9]\d* hours)\)$/,
+        'must be a rate expression like rate(1 minute) or rate(5 minutes)',
+      )
+      .default('rate(1 minute)'),
     clusters: z.array(ClusterConfig).min(1, 'at least one cluster is required'),
   })
   .superRefine((config, ctx) => {
@@ -188,6 +210,7 @@ export type RoutekeeperConfigInput = z.input<typeof RoutekeeperConfig>;
 export type ClusterConfig = z.output<typeof ClusterConfig>;
 export type NodeConfig = z.output<typeof NodeConfig>;
 export type VipConfig = z.output<typeof VipConfig>;
+export type Thresholds = z.output<typeof Thresholds>;
 
 export class ConfigError extends Error {
   constructor(

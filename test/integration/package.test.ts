@@ -10,7 +10,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(__dirname, '../..');
 
-const packageStack = (outDir: string, env: Record<string, string> = {}) => {
+const packageStack = (
+  outDir: string,
+  env: Record<string, string> = {},
+  extraArgs: string[] = [],
+) => {
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     HOME: mkdtempSync(join(tmpdir(), 'sls-home-')),
@@ -27,7 +31,7 @@ const packageStack = (outDir: string, env: Record<string, string> = {}) => {
   }
   return spawnSync(
     join(ROOT, 'node_modules/.bin/serverless'),
-    ['package', '--stage', 'dev', '--package', outDir],
+    ['package', '--stage', 'dev', '--package', outDir, ...extraArgs],
     {
       cwd: ROOT,
       env: childEnv,
@@ -41,6 +45,26 @@ const packageStack = (outDir: string, env: Record<string, string> = {}) => {
 type Template = {
   Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
 };
+
+type AlarmProperties = {
+  AlarmName: string;
+  MetricName?: string;
+  Namespace?: string;
+  TreatMissingData?: string;
+  AlarmActions: unknown[];
+  Metrics?: { MetricStat?: { Metric: { MetricName: string } } }[];
+};
+
+const alarms = (template: Template) =>
+  Object.values(template.Resources)
+    .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+    .map((r) => r.Properties as unknown as AlarmProperties);
+
+/** Every metric an alarm watches, plain or inside metric math. */
+const watched = (alarm: AlarmProperties): string[] => [
+  ...(alarm.MetricName ? [alarm.MetricName] : []),
+  ...(alarm.Metrics ?? []).flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric.MetricName] : [])),
+];
 
 describe('serverless package', () => {
   let outDir: string;
@@ -106,8 +130,12 @@ describe('serverless package', () => {
   it('caps event age at 10 minutes on the rule target and the async invoke config, with a dead-letter queue on both', () => {
     // Act
     const resources = Object.values(template.Resources);
-    const rule = resources.find((r) => r.Type === 'AWS::Events::Rule');
-    const invokeConfig = resources.find((r) => r.Type === 'AWS::Lambda::EventInvokeConfig');
+    const ofRouteSwitch = (r: (typeof resources)[number]) =>
+      JSON.stringify(r.Properties).includes('RouteSwitchLambdaFunction');
+    const rule = resources.find((r) => r.Type === 'AWS::Events::Rule' && ofRouteSwitch(r));
+    const invokeConfig = resources.find(
+      (r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && ofRouteSwitch(r),
+    );
     // Assess
     expect(rule?.Properties.Targets).toEqual([
       expect.objectContaining({
@@ -132,6 +160,122 @@ describe('serverless package', () => {
       BillingMode: 'PAY_PER_REQUEST',
       TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
     });
+  });
+});
+
+describe('serverless package: drift function, alarms and dashboard', () => {
+  let template: Template;
+
+  beforeAll(() => {
+    const outDir = mkdtempSync(join(tmpdir(), 'routekeeper-package-alarms-'));
+    const result = packageStack(outDir, {}, ['--param', 'alarmEmail=ops@example.com']);
+    if (result.status !== 0)
+      throw new Error(`serverless package failed:\n${result.stdout}\n${result.stderr}`);
+    template = JSON.parse(
+      readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'),
+    );
+  }, 180_000);
+
+  it('schedules the drift function at the configured rate (default one minute)', () => {
+    // Act
+    const rule = Object.values(template.Resources).find(
+      (r) =>
+        r.Type === 'AWS::Events::Rule' &&
+        JSON.stringify(r.Properties.Targets).includes('DriftLambdaFunction'),
+    );
+    // Assess
+    expect(rule?.Properties.ScheduleExpression).toBe('rate(1 minute)');
+    expect(template.Resources.DriftLambdaFunction?.Properties).toMatchObject({
+      Role: { 'Fn::GetAtt': ['DriftRole', 'Arn'] },
+    });
+  });
+
+  it('gives the drift function read-only EC2 access, its own state items and the bus only', () => {
+    // Act
+    const role = template.Resources.DriftRole?.Properties as {
+      Policies: { PolicyDocument: { Statement: Record<string, unknown>[] } }[];
+    };
+    const statements = role.Policies.flatMap((p) => p.PolicyDocument.Statement);
+    const actions = statements.flatMap((s) => [s.Action].flat() as string[]);
+    // Assess
+    expect(
+      actions.filter((a) => a.startsWith('ec2:')).every((a) => /^ec2:(Describe|Search)/.test(a)),
+    ).toBe(true);
+    expect(actions).toContain('events:PutEvents');
+    const write = statements.find((s) => JSON.stringify(s.Action).includes('dynamodb:PutItem'));
+    expect(write?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['observed#*'] },
+    });
+  });
+
+  it('declares the alarm topic with the e-mail subscription given as deploy parameter', () => {
+    // Act
+    const subscription = Object.values(template.Resources).find(
+      (r) => r.Type === 'AWS::SNS::Subscription',
+    ) as { Condition?: string; Properties: unknown } | undefined;
+    const parameters = (template as { Parameters?: Record<string, { Default?: string }> })
+      .Parameters;
+    // Assess
+    expect(template.Resources.AlarmTopic?.Type).toBe('AWS::SNS::Topic');
+    expect(subscription?.Condition).toBe('HasAlarmEmail');
+    expect(subscription?.Properties).toEqual({
+      TopicArn: { Ref: 'AlarmTopic' },
+      Protocol: 'email',
+      Endpoint: { Ref: 'AlarmEmail' },
+    });
+    expect(parameters?.AlarmEmail?.Default).toBe('ops@example.com');
+  });
+
+  it('declares every alarm the issue lists, each notifying the topic', () => {
+    // Act
+    const all = alarms(template);
+    const byMetric = (metric: string) => all.filter((a) => watched(a).includes(metric));
+    // Assess
+    for (const metric of [
+      'DriftFindings',
+      'DriftCheckFailed',
+      'DriftCheckRan',
+      'Partial',
+      'VerifyTimeout',
+      'SwitchFault',
+      'Refused',
+      'SplitBrainSuspected',
+      'NodeEventRejected',
+      'HeartbeatOverdue',
+      'ClockSkewExceeded',
+      'ApproximateNumberOfMessagesVisible',
+      'Errors',
+      'Throttles',
+    ]) {
+      expect(byMetric(metric), metric).not.toHaveLength(0);
+    }
+    expect(byMetric('Errors')).toHaveLength(2);
+    expect(byMetric('Throttles')).toHaveLength(2);
+    for (const alarm of all) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+  });
+
+  it('treats missing data as breaching for the heartbeat and drift-running alarms', () => {
+    // Act
+    const all = alarms(template);
+    // Assess
+    expect(all.find((a) => watched(a).includes('HeartbeatOverdue'))?.TreatMissingData).toBe(
+      'breaching',
+    );
+    expect(all.find((a) => watched(a).includes('DriftCheckRan'))?.TreatMissingData).toBe(
+      'breaching',
+    );
+  });
+
+  it('declares a dashboard with switches, findings, heartbeats and rejections', () => {
+    // Act
+    const dashboard = Object.values(template.Resources).find(
+      (r) => r.Type === 'AWS::CloudWatch::Dashboard',
+    );
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    // Assess
+    for (const text of ['Route switches', 'Drift findings', 'Heartbeats', 'Rejections']) {
+      expect(body).toContain(text);
+    }
   });
 });
 

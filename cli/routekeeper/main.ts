@@ -1,0 +1,108 @@
+import { parseArgs } from 'node:util';
+import { CONFIG_ENV, loadConfigFile, stageConfigPath } from '../../shared/config/load';
+import { ConfigError } from '../../shared/config/schema';
+import { selectClusters } from '../../shared/domain/checks/run';
+import { summarise } from '../../shared/domain/checks/types';
+import { runDoctor } from '../../shared/domain/doctor';
+import { buildDoctorDeps } from './deps';
+import { formatText, toJson } from './format';
+
+export const USAGE = `Usage: routekeeper doctor [options]
+
+Checks every condition the LifeKeeper route-table scenario needs (Direct Connect -> Transit Gateway ->
+VPC route tables -> node ENIs) once, read-only, and prints a report grouped along the traffic path:
+✓ pass, ✗ fail, ? unknown (could not be determined), each with its evidence and a one-line fix.
+
+Options:
+  --config <file>       configuration file (default: $${CONFIG_ENV}, else config/routekeeper.<stage>.json)
+  --stage <stage>       stage whose configuration and state table to use (default: dev)
+  --cluster <name>      check only this cluster
+  --state-table <name>  routekeeper's state table (default: $STATE_TABLE, else routekeeper-<stage>-state)
+  --json                print the report as JSON on stdout (format: docs/operations.md)
+  --no-probes           skip the DryRun permission probes of ReplaceRoute / ReplaceTransitGatewayRoute
+  --quiet               no progress output on stderr
+  -h, --help            show this help
+
+Exit codes: 0 every check passed, 1 at least one check failed, 2 usage or configuration error,
+3 nothing failed but some checks are unknown (not verified). Progress goes to stderr; the report to stdout.
+AWS credentials and region come from the usual AWS SDK sources; AWS_ENDPOINT_URL points at an emulator.
+`;
+
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+const processIo: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  env: process.env,
+};
+
+/** `routekeeper <command>`: returns the exit code. */
+export const main = async (argv: readonly string[], io: Io = processIo): Promise<number> => {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    io.err(`routekeeper: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (positionals[0] !== 'doctor' || positionals.length > 1) {
+    io.err(`routekeeper: unknown command "${positionals.join(' ')}"\n\n${USAGE}`);
+    return 2;
+  }
+  const stage = values.stage ?? 'dev';
+  let config: ReturnType<typeof loadConfigFile>;
+  try {
+    config = loadConfigFile(values.config ?? io.env[CONFIG_ENV] ?? stageConfigPath(stage));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.err(`routekeeper: ${error.message}\n`);
+    return 2;
+  }
+  const clusters = selectClusters(config, values.cluster);
+  if (clusters.length === 0) {
+    io.err(`routekeeper: cluster "${values.cluster}" is not configured\n`);
+    return 2;
+  }
+  const progress = values.quiet ? () => undefined : (m: string) => io.err(`doctor: ${m}\n`);
+  const deps = buildDoctorDeps({
+    config,
+    stateTable: values['state-table'] ?? io.env.STATE_TABLE ?? `routekeeper-${stage}-state`,
+    probes: !values['no-probes'],
+    progress,
+  });
+  const report = await runDoctor(deps, clusters);
+  const summary = summarise(report.reports.flatMap((r) => r.results));
+  // An unknown check is not verified, so it is never reported as all clear.
+  const exitCode = summary.fail > 0 ? 1 : summary.unknown > 0 ? 3 : 0;
+  io.out(
+    values.json
+      ? `${JSON.stringify(toJson(report, exitCode), null, 2)}\n`
+      : formatText(report, clusters, !values['no-probes']),
+  );
+  return exitCode;
+};
+
+const parse = (argv: readonly string[]) =>
+  parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      stage: { type: 'string' },
+      cluster: { type: 'string' },
+      'state-table': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'no-probes': { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });

@@ -1,0 +1,50 @@
+import {
+  type CheckClients,
+  makeDirectConnectClient,
+  makeDocumentClient,
+  makeDynamoDbClient,
+  makeEc2ReadClient,
+  makeEventBridgeClient,
+} from '../../shared/aws/clients';
+import { makeEventPublisher } from '../../shared/aws/event-bus';
+import { readSnapshot } from '../../shared/aws/snapshot';
+import {
+  makeLiveness,
+  makeTargetHistoryStore,
+  makeVipRecords,
+} from '../../shared/aws/state-records';
+import { requireEnv } from '../../shared/config/env';
+import { loadConfigFromEnv } from '../../shared/config/load';
+import { type DriftRun, runDrift } from '../../shared/domain/drift';
+
+export interface DriftFunctionDeps {
+  readonly run: () => Promise<DriftRun>;
+}
+
+/**
+ * Composition root: read the environment once, build clients and adapters once per container.
+ * Tests pass instrumented clients in `given`.
+ */
+export const buildDeps = (
+  env: NodeJS.ProcessEnv = process.env,
+  given: Partial<CheckClients> = {},
+): DriftFunctionDeps => {
+  const config = loadConfigFromEnv(env);
+  const table = requireEnv('STATE_TABLE', env);
+  const busName = requireEnv('EVENT_BUS_NAME', env);
+  const clients = { endpoint: env.AWS_ENDPOINT_URL };
+  const ec2 = given.ec2 ?? makeEc2ReadClient(clients);
+  const directConnect = given.directConnect ?? makeDirectConnectClient(clients);
+  const documents = makeDocumentClient(given.dynamodb ?? makeDynamoDbClient(clients));
+  const deps = {
+    config,
+    readAccount: (clusters: Parameters<typeof readSnapshot>[1]) =>
+      readSnapshot({ ec2, directConnect }, clusters),
+    records: makeVipRecords(documents, table),
+    liveness: makeLiveness(documents, table),
+    history: makeTargetHistoryStore(documents, table),
+    bus: makeEventPublisher(given.events ?? makeEventBridgeClient(clients), busName),
+    now: () => new Date(),
+  };
+  return { run: () => runDrift(deps) };
+};

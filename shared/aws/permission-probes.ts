@@ -1,0 +1,59 @@
+import {
+  type EC2Client,
+  ReplaceRouteCommand,
+  ReplaceTransitGatewayRouteCommand,
+} from '@aws-sdk/client-ec2';
+import type { PermissionProbe } from '../domain/checks/snapshot';
+import type { ProbePlan, ProbeRoutes } from '../domain/doctor';
+import { toAwsCallError } from './call-error';
+
+/**
+ * DryRun probes of the route writes: EC2 answers `DryRunOperation` when the caller may make the call and
+ * `UnauthorizedOperation` when not, without changing anything. A call that succeeds means the endpoint
+ * ignored DryRun (moto does): reported as such, never as allowed.
+ */
+export const makeProbeRoutes =
+  (ec2: EC2Client): ProbeRoutes =>
+  async (plans) => {
+    const results: PermissionProbe[] = [];
+    for (const plan of plans) results.push(await probe(ec2, plan));
+    return results;
+  };
+
+const probe = async (ec2: EC2Client, plan: ProbePlan): Promise<PermissionProbe> => {
+  const base = {
+    cluster: plan.cluster,
+    action: plan.action,
+    resource: plan.resource,
+    vip: plan.vip,
+  };
+  try {
+    if (plan.action === 'ReplaceRoute') {
+      await ec2.send(
+        new ReplaceRouteCommand({
+          DryRun: true,
+          RouteTableId: plan.resource,
+          DestinationCidrBlock: plan.destination,
+          NetworkInterfaceId: plan.target,
+        }),
+      );
+    } else {
+      await ec2.send(
+        new ReplaceTransitGatewayRouteCommand({
+          DryRun: true,
+          TransitGatewayRouteTableId: plan.resource,
+          DestinationCidrBlock: plan.destination,
+          TransitGatewayAttachmentId: plan.target,
+        }),
+      );
+    }
+    return { ...base, verdict: 'ignored', detail: 'the call succeeded despite DryRun' };
+  } catch (error) {
+    const failure = toAwsCallError(error, plan.action);
+    if (failure.code === 'DryRunOperation')
+      return { ...base, verdict: 'allowed', detail: 'DryRunOperation' };
+    if (failure.code === 'UnauthorizedOperation' || failure.code === 'AccessDenied')
+      return { ...base, verdict: 'denied', detail: failure.message };
+    return { ...base, verdict: 'error', detail: failure.message };
+  }
+};

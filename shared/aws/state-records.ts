@@ -1,0 +1,131 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type {
+  Liveness,
+  NodeLiveness,
+  TargetHistory,
+  TargetHistoryStore,
+  VipRecords,
+} from '../domain/ports';
+import { call, toAwsCallError } from './call-error';
+import { recordKey, toRecord } from './vip-state-table';
+
+/**
+ * The state table's other items, beside the per-VIP fence record `<cluster>#<vip>`:
+ * - `node#<cluster>#<node>`: liveness, written by the heartbeat function: lastSeen (ISO 8601 string),
+ *   clockSkewMs (number: receive time − signed time);
+ * - `observed#<cluster>#<vip>`: the drift function's observed VIP target history (flapping):
+ *   target (string), changes (list of ISO 8601 strings), updatedAt (ISO 8601 string).
+ */
+export const livenessKey = (cluster: string, node: string): string => `node#${cluster}#${node}`;
+export const historyKey = (cluster: string, vip: string): string => `observed#${cluster}#${vip}`;
+
+/** BatchGetItem in chunks of 100 keys, retrying unprocessed keys a few times. */
+const batchGet = async (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly string[],
+  consistent: boolean,
+): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = [...new Set(keys.slice(i, i + 100))].map(
+      (pk) => ({ pk }),
+    );
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt === 5) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
+      const keysToRead: Record<string, unknown>[] = pending;
+      const output = await call('BatchGetItem', () =>
+        client.send(
+          new BatchGetCommand({
+            RequestItems: { [tableName]: { Keys: keysToRead, ConsistentRead: consistent } },
+          }),
+        ),
+      );
+      items.push(...(output.Responses?.[tableName] ?? []));
+      pending = output.UnprocessedKeys?.[tableName]?.Keys;
+      if (pending && pending.length > 0)
+        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
+  }
+  return items;
+};
+
+export const makeVipRecords = (client: DynamoDBDocumentClient, tableName: string): VipRecords => ({
+  readMany: async (keys) =>
+    (
+      await batchGet(
+        client,
+        tableName,
+        keys.map((k) => recordKey(k.cluster, k.vip)),
+        true,
+      )
+    ).map(toRecord),
+});
+
+export const makeLiveness = (client: DynamoDBDocumentClient, tableName: string): Liveness => ({
+  read: async (cluster, nodes) =>
+    (
+      await batchGet(
+        client,
+        tableName,
+        nodes.map((node) => livenessKey(cluster, node)),
+        false,
+      )
+    )
+      .filter((item) => typeof item.lastSeen === 'string')
+      .map(
+        (item): NodeLiveness => ({
+          node: String(item.pk).split('#').slice(2).join('#'),
+          lastSeen: String(item.lastSeen),
+          clockSkewMs: Number(item.clockSkewMs ?? 0),
+        }),
+      ),
+});
+
+export const makeTargetHistoryStore = (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): TargetHistoryStore => ({
+  readMany: async (keys) =>
+    (
+      await batchGet(
+        client,
+        tableName,
+        keys.map((k) => historyKey(k.cluster, k.vip)),
+        true,
+      )
+    ).map(
+      (item): TargetHistory => ({
+        cluster: String(item.cluster),
+        vip: String(item.vip),
+        target: String(item.target),
+        changes: Array.isArray(item.changes) ? item.changes.map(String) : [],
+        updatedAt: String(item.updatedAt),
+      }),
+    ),
+
+  write: async (history, previous) => {
+    try {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            pk: historyKey(history.cluster, history.vip),
+            ...history,
+            changes: [...history.changes],
+          },
+          ConditionExpression:
+            previous === undefined ? 'attribute_not_exists(pk)' : 'updatedAt = :previous',
+          ...(previous === undefined
+            ? {}
+            : { ExpressionAttributeValues: { ':previous': previous.updatedAt } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw toAwsCallError(error, 'PutItem(observed target)');
+    }
+  },
+});

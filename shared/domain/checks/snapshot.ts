@@ -1,0 +1,136 @@
+import type { NodeLiveness, TargetHistory, TgwRouteView, VipRecord } from '../ports';
+
+/**
+ * Everything one check run needs, read once (shared/aws/snapshot.ts) and shared by every check.
+ * Each part is a Read: a failed API call makes the checks that depend on it unknown, and only those.
+ */
+export type Read<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: string };
+
+export const ok = <T>(value: T): Read<T> => ({ ok: true, value });
+export const failed = <T>(error: string): Read<T> => ({ ok: false, error });
+
+export interface VpcFacts {
+  readonly id: string;
+  readonly cidrs: readonly string[];
+}
+
+export interface InstanceFacts {
+  readonly id: string;
+  readonly az: string;
+  readonly subnetId: string;
+  readonly vpcId: string;
+  readonly state: string;
+}
+
+export interface EniFacts {
+  readonly id: string;
+  readonly vpcId: string;
+  readonly subnetId: string;
+  readonly az: string;
+  readonly attachedInstanceId?: string;
+  readonly sourceDestCheck: boolean;
+}
+
+export interface SubnetFacts {
+  readonly id: string;
+  readonly vpcId: string;
+  readonly az: string;
+}
+
+export type TargetKind =
+  | 'eni'
+  | 'transit-gateway'
+  | 'vpn-gateway'
+  | 'internet-gateway'
+  | 'instance'
+  | 'local'
+  | 'other';
+
+export interface RouteFacts {
+  readonly destination: string;
+  readonly targetKind: TargetKind;
+  readonly targetId: string;
+  /** active | blackhole */
+  readonly state: string;
+}
+
+export interface RouteTableFacts {
+  readonly id: string;
+  readonly vpcId: string;
+  /** The VPC's main table: it serves every subnet without an explicit association. */
+  readonly main: boolean;
+  readonly subnetIds: readonly string[];
+  readonly routes: readonly RouteFacts[];
+}
+
+export interface TgwFacts {
+  readonly id: string;
+  readonly state: string;
+  readonly defaultAssociation: boolean;
+  readonly defaultPropagation: boolean;
+}
+
+export interface TgwAttachmentFacts {
+  readonly id: string;
+  readonly tgwId: string;
+  readonly vpcId: string;
+  readonly state: string;
+  readonly subnetIds: readonly string[];
+}
+
+export interface TgwRouteFacts extends TgwRouteView {
+  readonly destination: string;
+}
+
+export interface TgwTableRoutes {
+  readonly routes: readonly TgwRouteFacts[];
+  /** False when a search reported more routes available than it returned. */
+  readonly complete: boolean;
+}
+
+export interface DxAssociationFacts {
+  readonly state: string;
+  readonly allowedPrefixes: readonly string[];
+}
+
+export interface Snapshot {
+  readonly vpcs: Read<readonly VpcFacts[]>;
+  readonly instances: Read<readonly InstanceFacts[]>;
+  readonly enis: Read<readonly EniFacts[]>;
+  /** Subnets of the Transit Gateway attachments. */
+  readonly subnets: Read<readonly SubnetFacts[]>;
+  /** Every route table of the cluster VPCs. */
+  readonly routeTables: Read<readonly RouteTableFacts[]>;
+  /** Route tables of any VPC with a route for a managed VIP (conflicts). */
+  readonly vipRouteTables: Read<readonly RouteTableFacts[]>;
+  readonly transitGateways: Read<readonly TgwFacts[]>;
+  readonly tgwAttachments: Read<readonly TgwAttachmentFacts[]>;
+  /** By Transit Gateway route table id. */
+  readonly tgwRoutes: Readonly<Record<string, Read<TgwTableRoutes>>>;
+  /** By `dxKey(dxGatewayId, transitGatewayId)`; undefined value = no association. */
+  readonly dxAssociations: Readonly<Record<string, Read<DxAssociationFacts | undefined>>>;
+}
+
+export const dxKey = (dxGatewayId: string, transitGatewayId: string): string =>
+  `${dxGatewayId}/${transitGatewayId}`;
+
+export type ProbeVerdict = 'allowed' | 'denied' | 'ignored' | 'error';
+
+/** One DryRun permission probe (doctor only). */
+export interface PermissionProbe {
+  readonly cluster: string;
+  readonly action: 'ReplaceRoute' | 'ReplaceTransitGatewayRoute';
+  readonly resource: string;
+  readonly vip: string;
+  readonly verdict: ProbeVerdict;
+  readonly detail: string;
+}
+
+/** The controller's own records: fence records, node liveness, observed target history. */
+export interface StateFacts {
+  readonly records: Read<readonly VipRecord[]>;
+  readonly liveness: Read<readonly (NodeLiveness & { cluster: string })[]>;
+  readonly history: Read<readonly TargetHistory[]>;
+}

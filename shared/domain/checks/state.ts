@@ -1,0 +1,48 @@
+import type { ClusterConfig } from '../../config/schema';
+import type { Liveness, TargetHistoryStore, VipRecords } from '../ports';
+import { failed, ok, type Read, type StateFacts } from './snapshot';
+
+export interface StateReaders {
+  readonly records: VipRecords;
+  readonly liveness: Liveness;
+  readonly history: TargetHistoryStore;
+}
+
+/** Run a read; a failure becomes a failed Read carrying the message. */
+export const attempt = async <T>(read: () => Promise<T>): Promise<Read<T>> => {
+  try {
+    return ok(await read());
+  } catch (error) {
+    return failed(error instanceof Error ? error.message : String(error));
+  }
+};
+
+/** routekeeper's own records for the clusters, read in parallel; a failed read is carried, not thrown. */
+export const readState = async (
+  readers: StateReaders,
+  clusters: readonly ClusterConfig[],
+): Promise<StateFacts> => {
+  const keys = clusters.flatMap((c) => c.vips.map((v) => ({ cluster: c.name, vip: v.address })));
+  const [records, liveness, history] = await Promise.all([
+    attempt(() => readers.records.readMany(keys)),
+    attempt(async () =>
+      (
+        await Promise.all(
+          clusters.map(async (c) =>
+            (
+              await readers.liveness.read(
+                c.name,
+                c.nodes.map((n) => n.name),
+              )
+            ).map((l) => ({
+              ...l,
+              cluster: c.name,
+            })),
+          ),
+        )
+      ).flat(),
+    ),
+    attempt(() => readers.history.readMany(keys)),
+  ]);
+  return { records, liveness, history };
+};

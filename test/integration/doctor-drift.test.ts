@@ -1,0 +1,532 @@
+/**
+ * The check engine against the guide's topology on a real moto_server, through the real SDK:
+ * `routekeeper doctor` (its main(), in-process) must pass everything except what moto cannot emulate,
+ * then each way of breaking the topology must give exactly its finding; the drift function in repair
+ * mode must restore the VIP route through routeSwitch and leave the other VPC alone.
+ *
+ * What moto cannot emulate, so it stays `unknown` here and is covered by unit tests instead
+ * (test/unit/checks/findings.test.ts, test/unit/aws/permission-probes.test.ts):
+ * - tgw.vip-route TgwRouteTargetUnobservable: moto never reports a TGW route's attachment;
+ * - routekeeper.permissions: moto ignores DryRun (runs the call) and lacks ReplaceTransitGatewayRoute;
+ * - dx.allowed-prefixes: moto has no Direct Connect gateways (not configured here);
+ * - blackhole routes: moto never reports them.
+ */
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import {
+  CreateRouteCommand,
+  CreateTransitGatewayRouteCommand,
+  DeleteRouteCommand,
+  DeleteTransitGatewayRouteCommand,
+  ModifyNetworkInterfaceAttributeCommand,
+  ReplaceRouteCommand,
+} from '@aws-sdk/client-ec2';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../cli/routekeeper/main';
+import {
+  type AwsClients,
+  buildTopology,
+  CLUSTER,
+  createBusTap,
+  createTables,
+  ON_PREM_CIDR,
+  type Tables,
+  type Topology,
+  topologyConfig,
+  VIP,
+  vipTargets,
+} from '../../dev/topology';
+import { buildDeps as buildDriftDeps } from '../../functions/drift/deps';
+import {
+  instrument as instrumentDrift,
+  makeHandler as makeDriftHandler,
+} from '../../functions/drift/handler';
+import { buildDeps as buildSwitchDeps } from '../../functions/route-switch/deps';
+import { instrument, makeHandler } from '../../functions/route-switch/handler';
+import { DETAIL_TYPE as DRIFT_DETECTED } from '../../shared/events/route-drift-detected';
+import { DETAIL_TYPE as SWITCH_REQUESTED } from '../../shared/events/route-switch-requested';
+import { clients, emulatorEnv, resetEmulator, writeConfig } from '../support/emulator';
+import { lambdaContext, switchRequestEvent } from '../support/events';
+
+const BUS = 'routekeeper-drift-it';
+/** What moto cannot emulate: the only result that is not a pass on a correct topology (probes off). */
+const MOTO_CANNOT = 'tgw.vip-route TgwRouteTargetUnobservable unknown';
+
+interface World {
+  aws: AwsClients;
+  topology: Topology;
+  tables: Tables;
+  configPath: string;
+  queueUrl: string;
+  env: NodeJS.ProcessEnv;
+}
+
+const seedHeartbeats = async (aws: AwsClients, table: string) => {
+  const documents = DynamoDBDocumentClient.from(aws.dynamodb);
+  for (const [node, clockSkewMs] of [
+    ['node1', 35],
+    ['node2', -20],
+  ] as const) {
+    // The layout the heartbeat function writes: node#<cluster>#<node>, lastSeen, clockSkewMs.
+    await documents.send(
+      new PutCommand({
+        TableName: table,
+        Item: { pk: `node#${CLUSTER}#${node}`, lastSeen: new Date().toISOString(), clockSkewMs },
+      }),
+    );
+  }
+};
+
+/** The guide's topology, correct: no other VPC routes the VIP, node1 owns it (a bootstrap claim). */
+const setUp = async (
+  cluster: Parameters<typeof topologyConfig>[2] = {},
+  options: { routeTables?: number; vips?: number } = {},
+): Promise<World> => {
+  await resetEmulator();
+  const aws = clients();
+  const topology = await buildTopology(aws.ec2, { routeTables: options.routeTables ?? 2 });
+  const extraVips = await addVips(aws, topology, (options.vips ?? 1) - 1);
+  await aws.ec2.send(
+    new DeleteRouteCommand({
+      RouteTableId: topology.otherVpcRouteTable,
+      DestinationCidrBlock: `${VIP}/32`,
+    }),
+  );
+  const tables = await createTables(aws.dynamodb, 'drift-it');
+  const tap = await createBusTap(aws, BUS, [DRIFT_DETECTED, SWITCH_REQUESTED]);
+  const base = topologyConfig(topology, {}, cluster);
+  const [first] = base.clusters;
+  const vips = first?.vips ?? [];
+  const configPath = writeConfig({
+    clusters: [
+      { ...first, vips: [...vips, ...extraVips.map((address) => ({ ...vips[0], address }))] },
+    ],
+  });
+  const env = emulatorEnv({
+    ROUTEKEEPER_CONFIG: configPath,
+    STATE_TABLE: tables.state,
+    IDEMPOTENCY_TABLE: tables.idempotency,
+    EVENT_BUS_NAME: BUS,
+    VERIFY_BUDGET_MS: '2000',
+  });
+  const world = { aws, topology, tables, configPath, queueUrl: tap.queueUrl, env };
+  const bootstrap = await switchHandler(world)(
+    switchRequestEvent({ cluster: CLUSTER, node: 'node1', orderToken: 1_000, reason: 'bootstrap' }),
+  );
+  expect(bootstrap.kind).toBe('AlreadyInPlace');
+  await seedHeartbeats(aws, tables.state);
+  return world;
+};
+
+/** More VIPs routed like the first one: node1's ENI in every managed table, a static TGW route each. */
+const addVips = async (aws: AwsClients, topology: Topology, count: number): Promise<string[]> => {
+  const addresses = Array.from({ length: count }, (_, i) => `10.1.0.${11 + i}`);
+  const node1 = topology.nodes[0]?.eniId;
+  const writes = addresses.flatMap((address) => [
+    ...topology.routeTables.map(
+      (table) => () =>
+        aws.ec2.send(
+          new CreateRouteCommand({
+            RouteTableId: table,
+            DestinationCidrBlock: `${address}/32`,
+            NetworkInterfaceId: node1,
+          }),
+        ),
+    ),
+    () =>
+      aws.ec2.send(
+        new CreateTransitGatewayRouteCommand({
+          TransitGatewayRouteTableId: topology.tgwRouteTableId,
+          DestinationCidrBlock: `${address}/32`,
+          TransitGatewayAttachmentId: topology.attachmentId,
+        }),
+      ),
+  ]);
+  for (let i = 0; i < writes.length; i += 20) {
+    await Promise.all(writes.slice(i, i + 20).map((write) => write()));
+  }
+  return addresses;
+};
+
+const switchHandler = (world: Pick<World, 'env'>) => {
+  const handler = instrument(makeHandler(buildSwitchDeps(world.env)));
+  return (event: unknown) => handler(event, lambdaContext() as Context);
+};
+
+const doctor = async (world: World, ...extra: string[]) => {
+  let out = '';
+  const code = await main(
+    [
+      'doctor',
+      '--config',
+      world.configPath,
+      '--state-table',
+      world.tables.state,
+      '--json',
+      ...extra,
+    ],
+    { out: (t) => (out += t), err: () => undefined, env: world.env },
+  );
+  const report = JSON.parse(out) as {
+    clusters: { results: { check: string; code: string; outcome: string; subject?: string }[] }[];
+  };
+  const results = report.clusters[0]?.results ?? [];
+  return {
+    code,
+    results,
+    findings: results
+      .filter((r) => r.outcome !== 'pass')
+      .map((r) => `${r.check} ${r.code} ${r.outcome}`),
+  };
+};
+
+const drain = async (world: World) => {
+  const output = await world.aws.sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: world.queueUrl, MaxNumberOfMessages: 10 }),
+  );
+  return (output.Messages ?? []).map(
+    (m) => JSON.parse(m.Body ?? '{}') as { 'detail-type': string; detail: Record<string, unknown> },
+  );
+};
+
+describe('routekeeper doctor on the guide topology (emulator)', () => {
+  let world: World;
+  beforeEach(async () => {
+    world = await setUp();
+  });
+
+  it('passes every check except what moto cannot emulate', async () => {
+    // Act
+    const { code, results, findings } = await doctor(world, '--no-probes');
+    // Assess
+    expect(findings).toEqual([MOTO_CANNOT]);
+    expect(code).toBe(3); // nothing failed, but not everything could be verified
+    expect(new Set(results.filter((r) => r.outcome === 'pass').map((r) => r.check))).toEqual(
+      new Set([
+        'onprem.cidrs',
+        'tgw.defaults',
+        'tgw.attachment',
+        'tgw.attachment-azs',
+        'vpc.exists',
+        'vpc.vip-outside-cidr',
+        'vpc.vip-route',
+        'vpc.on-prem-route',
+        'vpc.conflict',
+        'vpc.flapping',
+        'nodes.multi-az',
+        'nodes.eni',
+        'nodes.source-dest-check',
+        'nodes.heartbeat',
+        'nodes.clock-skew',
+      ]),
+    );
+  });
+
+  it('reports the VIP route pointing at the standby ENI', async () => {
+    // Prepare
+    const [, table2] = world.topology.routeTables as [string, string];
+    await world.aws.ec2.send(
+      new ReplaceRouteCommand({
+        RouteTableId: table2,
+        DestinationCidrBlock: `${VIP}/32`,
+        NetworkInterfaceId: world.topology.nodes[1]?.eniId,
+      }),
+    );
+    // Act
+    const { code, findings, results } = await doctor(world, '--no-probes');
+    // Assess
+    expect(findings).toEqual([MOTO_CANNOT, 'vpc.vip-route VipRouteWrongTarget fail']);
+    expect(results.find((r) => r.code === 'VipRouteWrongTarget')?.subject).toBe(table2);
+    expect(code).toBe(1);
+  });
+
+  it('reports a deleted VIP route', async () => {
+    // Prepare
+    const [table1] = world.topology.routeTables as [string];
+    await world.aws.ec2.send(
+      new DeleteRouteCommand({ RouteTableId: table1, DestinationCidrBlock: `${VIP}/32` }),
+    );
+    // Act
+    const { findings } = await doctor(world, '--no-probes');
+    // Assess
+    expect(findings).toEqual([MOTO_CANNOT, 'vpc.vip-route VipRouteMissing fail']);
+  });
+
+  it('reports a removed on-premises route', async () => {
+    // Prepare
+    const [table1] = world.topology.routeTables as [string];
+    await world.aws.ec2.send(
+      new DeleteRouteCommand({ RouteTableId: table1, DestinationCidrBlock: ON_PREM_CIDR }),
+    );
+    // Act
+    const { findings } = await doctor(world, '--no-probes');
+    // Assess
+    expect(findings).toEqual([MOTO_CANNOT, 'vpc.on-prem-route OnPremRouteMissing fail']);
+  });
+
+  it('reports source/destination check turned back on', async () => {
+    // Prepare
+    await world.aws.ec2.send(
+      new ModifyNetworkInterfaceAttributeCommand({
+        NetworkInterfaceId: world.topology.nodes[1]?.eniId,
+        SourceDestCheck: { Value: true },
+      }),
+    );
+    // Act
+    const { findings } = await doctor(world, '--no-probes');
+    // Assess
+    expect(findings).toEqual([MOTO_CANNOT, 'nodes.source-dest-check SourceDestCheckEnabled fail']);
+  });
+
+  it('reports a same-VIP route in another VPC', async () => {
+    // Prepare
+    await world.aws.ec2.send(
+      new CreateRouteCommand({
+        RouteTableId: world.topology.otherVpcRouteTable,
+        DestinationCidrBlock: `${VIP}/32`,
+        NetworkInterfaceId: world.topology.otherVpcEni,
+      }),
+    );
+    // Act
+    const { findings } = await doctor(world, '--no-probes');
+    // Assess
+    expect(findings).toEqual([MOTO_CANNOT, 'vpc.conflict OtherVpcVipRoute fail']);
+  });
+
+  it('reports a deleted Transit Gateway VIP route', async () => {
+    // Prepare
+    await world.aws.ec2.send(
+      new DeleteTransitGatewayRouteCommand({
+        TransitGatewayRouteTableId: world.topology.tgwRouteTableId,
+        DestinationCidrBlock: `${VIP}/32`,
+      }),
+    );
+    // Act
+    const { findings } = await doctor(world, '--no-probes');
+    // Assess
+    expect(findings).toEqual(['tgw.vip-route TgwRouteMissing fail']);
+  });
+
+  it('reports the permission probes moto cannot answer as unknown, and changes no route', async () => {
+    // Prepare
+    const before = await vipTargets(world.aws.ec2, world.topology.routeTables);
+    // Act
+    const { findings, code } = await doctor(world);
+    // Assess
+    expect(findings).toEqual([
+      MOTO_CANNOT,
+      'routekeeper.permissions DryRunIgnored unknown',
+      'routekeeper.permissions DryRunIgnored unknown',
+      'routekeeper.permissions ProbeFailed unknown',
+    ]);
+    expect(code).toBe(3);
+    expect(await vipTargets(world.aws.ec2, world.topology.routeTables)).toEqual(before);
+  });
+});
+
+describe('drift function in repair mode (emulator)', () => {
+  it('restores the VIP route through routeSwitch and leaves the other VPC alone', async () => {
+    // Prepare
+    const world = await setUp({ driftMode: 'repair', thresholds: { repairGraceSeconds: 1 } });
+    const [node1, node2] = world.topology.nodes;
+    const [, table2] = world.topology.routeTables as [string, string];
+    await world.aws.ec2.send(
+      new ReplaceRouteCommand({
+        RouteTableId: table2,
+        DestinationCidrBlock: `${VIP}/32`,
+        NetworkInterfaceId: node2?.eniId,
+      }),
+    );
+    await world.aws.ec2.send(
+      new CreateRouteCommand({
+        RouteTableId: world.topology.otherVpcRouteTable,
+        DestinationCidrBlock: `${VIP}/32`,
+        NetworkInterfaceId: world.topology.otherVpcEni,
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // past the grace window
+    const drift = instrumentDrift(makeDriftHandler(buildDriftDeps(world.env)));
+    // Act
+    const summary = await drift(undefined, lambdaContext() as Context);
+    const events = await drain(world);
+    const requests = events.filter((e) => e['detail-type'] === SWITCH_REQUESTED);
+    // moto's SQS copy of an event lacks `account`, which a real EventBridge envelope always carries.
+    const outcomes = [];
+    for (const request of requests)
+      outcomes.push(await switchHandler(world)({ account: '123456789012', ...request }));
+    // Assess
+    expect(summary).toMatchObject({ repairs: 1 });
+    expect(requests.map((r) => [r.detail.node, r.detail.reason])).toEqual([['node1', 'repair']]);
+    expect(outcomes.map((o) => [o.kind, o.changed])).toEqual([['Switched', [table2]]]);
+    const detected = events.find((e) => e['detail-type'] === DRIFT_DETECTED)?.detail as {
+      findings: { code: string }[];
+    };
+    expect(detected.findings.map((f) => f.code)).toEqual(
+      expect.arrayContaining(['VipRouteWrongTarget', 'OtherVpcVipRoute']),
+    );
+    expect(await vipTargets(world.aws.ec2, world.topology.routeTables)).toEqual(
+      Object.fromEntries(world.topology.routeTables.map((id) => [id, node1?.eniId])),
+    );
+    expect(await vipTargets(world.aws.ec2, [world.topology.otherVpcRouteTable])).toEqual({
+      [world.topology.otherVpcRouteTable]: world.topology.otherVpcEni,
+    });
+  });
+
+  it('does not repair within the grace window after a switch', async () => {
+    // Prepare
+    const world = await setUp({ driftMode: 'repair' });
+    const [, table2] = world.topology.routeTables as [string, string];
+    await world.aws.ec2.send(
+      new ReplaceRouteCommand({
+        RouteTableId: table2,
+        DestinationCidrBlock: `${VIP}/32`,
+        NetworkInterfaceId: world.topology.nodes[1]?.eniId,
+      }),
+    );
+    const drift = instrumentDrift(makeDriftHandler(buildDriftDeps(world.env)));
+    // Act
+    const summary = await drift(undefined, lambdaContext() as Context);
+    const events = await drain(world);
+    // Assess
+    expect(summary).toMatchObject({ repairs: 0, fail: 1 });
+    expect(events.map((e) => e['detail-type'])).toEqual([DRIFT_DETECTED]);
+    const skipped = (events[0]?.detail.repairsSkipped ?? []) as { reason: string }[];
+    expect(skipped[0]?.reason).toMatch(/^GraceWindow/);
+  });
+});
+
+/** Counts the EC2 calls a client sends, by command (an SDK middleware: every attempt of every call). */
+const countCalls = (client: AwsClients['ec2']) => {
+  const calls: Record<string, number> = {};
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      calls[context.commandName ?? '?'] = (calls[context.commandName ?? '?'] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'countEc2Calls' },
+  );
+  return calls;
+};
+
+const total = (calls: Record<string, number>) => Object.values(calls).reduce((a, b) => a + b, 0);
+
+describe('API economy of one drift run (emulator)', () => {
+  const driftCalls = async (world: World) => {
+    const ec2 = clients().ec2;
+    const calls = countCalls(ec2);
+    const drift = makeDriftHandler(buildDriftDeps(world.env, { ec2 }));
+    const summary = await drift();
+    return { calls, summary };
+  };
+
+  it('reads 50 VIPs × 10 route tables with as many EC2 calls as 1 VIP × 2 tables', async () => {
+    // Prepare
+    const large = await setUp({}, { vips: 50, routeTables: 10 });
+    const { calls, summary } = await driftCalls(large);
+    const small = await setUp();
+    // Act
+    const { calls: smallCalls } = await driftCalls(small);
+    // Assess: 8 describes + 2 searches per TGW route table; no call per VIP or per table.
+    expect(summary.fail).toBe(0);
+    expect(calls).toEqual({
+      DescribeVpcsCommand: 1,
+      DescribeInstancesCommand: 1,
+      DescribeNetworkInterfacesCommand: 1,
+      DescribeRouteTablesCommand: 2,
+      DescribeTransitGatewaysCommand: 1,
+      DescribeTransitGatewayVpcAttachmentsCommand: 1,
+      DescribeSubnetsCommand: 1,
+      SearchTransitGatewayRoutesCommand: 2,
+    });
+    expect(total(calls)).toBeLessThanOrEqual(10);
+    expect(smallCalls).toEqual(calls);
+  });
+});
+
+describe('npx routekeeper doctor as a process (emulator)', () => {
+  const ROOT = resolve(__dirname, '../..');
+  const run = (world: World, ...args: string[]) =>
+    spawnSync(
+      'npx',
+      [
+        'routekeeper',
+        'doctor',
+        '--config',
+        world.configPath,
+        '--state-table',
+        world.tables.state,
+        ...args,
+      ],
+      { cwd: ROOT, env: world.env, encoding: 'utf8', timeout: 120_000 },
+    );
+
+  it('exits 3 (nothing failed, some unknown) on the guide topology with the documented --json shape, progress on stderr', async () => {
+    // Prepare
+    const world = await setUp();
+    // Act
+    const result = run(world, '--json');
+    // Assess: moto cannot show the TGW route's attachment, so that check stays unknown.
+    expect(result.status).toBe(3);
+    expect(result.stderr).toContain('doctor: reading route tables of the cluster VPCs');
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({
+      version: 1,
+      exitCode: 3,
+      checkedAt: expect.any(String),
+      summary: { pass: expect.any(Number), fail: 0, unknown: expect.any(Number) },
+      clusters: [{ cluster: CLUSTER, summary: expect.any(Object), results: expect.any(Array) }],
+    });
+    expect(report.clusters[0].results[0]).toEqual({
+      check: 'onprem.cidrs',
+      code: 'Ok',
+      outcome: 'pass',
+      severity: 'warning',
+      stage: 'on-premises',
+      cluster: CLUSTER,
+      evidence: `on-premises networks: ${ON_PREM_CIDR}`,
+      title: 'On-premises CIDRs are configured',
+    });
+  });
+
+  it('exits 1 and prints ✗ with evidence and fix when a check fails', async () => {
+    // Prepare
+    const world = await setUp();
+    await world.aws.ec2.send(
+      new ModifyNetworkInterfaceAttributeCommand({
+        NetworkInterfaceId: world.topology.nodes[1]?.eniId,
+        SourceDestCheck: { Value: true },
+      }),
+    );
+    // Act
+    const result = run(world, '--no-probes');
+    // Assess
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(
+      /On-premises\n[\s\S]*Direct Connect\n[\s\S]*Transit Gateway\n[\s\S]*VPC\n[\s\S]*Nodes\n/,
+    );
+    expect(result.stdout).toContain('✗ Source/destination check is disabled on every node ENI');
+    expect(result.stdout).toContain('FAIL nodes.source-dest-check SourceDestCheckEnabled');
+    expect(result.stdout).toContain(
+      `fix: aws ec2 modify-network-interface-attribute --network-interface-id ${world.topology.nodes[1]?.eniId} --no-source-dest-check`,
+    );
+    expect(result.stdout).toContain('? Transit Gateway route table');
+    expect(result.stdout).toMatch(/Summary: \d+ passed, 1 failed, 1 unknown/);
+  });
+
+  it('exits 2 on a configuration error and names the field', () => {
+    // Prepare
+    const path = writeConfig({ clusters: [{ name: 'x' }] });
+    // Act
+    const result = spawnSync('npx', ['routekeeper', 'doctor', '--config', path], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    // Assess
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('clusters[0].region');
+  });
+});
