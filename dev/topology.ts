@@ -388,3 +388,37 @@ export const vipTargets = async (
     }),
   );
 };
+
+/** More VIPs routed like the first one: node1's ENI in every managed table, a static TGW route each. */
+export const addVips = async (
+  aws: AwsClients,
+  topology: Topology,
+  count: number,
+): Promise<string[]> => {
+  const addresses = Array.from({ length: count }, (_, i) => `10.1.0.${11 + i}`);
+  const node1 = topology.nodes[0]?.eniId;
+  const writes = addresses.flatMap((address) => [
+    ...topology.routeTables.map(
+      (table) => () =>
+        aws.ec2.send(
+          new CreateRouteCommand({
+            RouteTableId: table,
+            DestinationCidrBlock: `${address}/32`,
+            NetworkInterfaceId: node1,
+          }),
+        ),
+    ),
+    () =>
+      aws.ec2.send(
+        new CreateTransitGatewayRouteCommand({
+          TransitGatewayRouteTableId: topology.tgwRouteTableId,
+          DestinationCidrBlock: `${address}/32`,
+          TransitGatewayAttachmentId: topology.attachmentId,
+        }),
+      ),
+  ]);
+  for (let i = 0; i < writes.length; i += 20) {
+    await Promise.all(writes.slice(i, i + 20).map((write) => write()));
+  }
+  return addresses;
+};
