@@ -1,6 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
@@ -36,3 +38,25 @@ export const makeDocumentClient = (client: DynamoDBClient) =>
 
 export const makeEventBridgeClient = () =>
   new EventBridgeClient({ maxAttempts: 4, requestHandler: requestHandler() });
+
+/** Key stores of the heartbeat function (read through Powertools Parameters, which caches). */
+export const makeSsmClient = () =>
+  new SSMClient({ maxAttempts: 3, requestHandler: requestHandler() });
+
+export const makeSecretsManagerClient = (region?: string) =>
+  new SecretsManagerClient({
+    ...(region ? { region } : {}),
+    maxAttempts: 3,
+    requestHandler: requestHandler(),
+  });
+
+/**
+ * lk-notify's bus client: few SDK attempts and short timeouts, because the CLI bounds its total send time
+ * itself and retries entries the bus refused (FailedEntryCount > 0).
+ */
+export const makeNodeEventBridgeClient = (region: string) =>
+  new EventBridgeClient({
+    region,
+    maxAttempts: 2,
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 4_000 }),
+  });
