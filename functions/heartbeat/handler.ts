@@ -21,7 +21,8 @@ export const makeHandler =
     deps.registerContext(context);
     const parsed = parse(event, undefined, NodeNotificationEvent, true);
     if (!parsed.success) {
-      const issues = (parsed.error as { issues?: [] }).issues ?? [];
+      // The parser's error carries the schema issues as its cause.
+      const issues = Array.isArray(parsed.error.cause) ? parsed.error.cause : [];
       return recordOutcome(rejection('SchemaInvalid', `event: ${describeIssues(issues)}`));
     }
     logger.appendKeys({ source: parsed.data.source, msgId: parsed.data.detail.msgId });
