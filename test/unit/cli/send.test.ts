@@ -58,12 +58,10 @@ describe('sendWithRetries through the real entry sender', () => {
 
   it('gives up with a retryable result when the bus keeps refusing until the budget is spent', async () => {
     // Prepare
-    eventBridge
-      .on(PutEventsCommand)
-      .resolves({
-        FailedEntryCount: 1,
-        Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'x' }],
-      });
+    eventBridge.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'x' }],
+    });
     const time = virtualTime();
     // Act
     const delivery = await sendWithRetries(entry, send, time.policy);
