@@ -300,18 +300,27 @@ export const topologyConfig = (
 export interface Tables {
   readonly state: string;
   readonly idempotency: string;
+  readonly dedupe: string;
+  readonly liveness: string;
 }
 
-/** The state and idempotency tables as serverless.yml declares them (key names included). */
+/** The tables as serverless.yml declares them (key names included). */
 export const createTables = async (
   dynamodb: DynamoDBClient,
   prefix = 'routekeeper-local',
 ): Promise<Tables> => {
-  const tables = { state: `${prefix}-state`, idempotency: `${prefix}-idempotency` };
+  const tables = {
+    state: `${prefix}-state`,
+    idempotency: `${prefix}-idempotency`,
+    dedupe: `${prefix}-dedupe`,
+    liveness: `${prefix}-liveness`,
+  };
   await Promise.all(
     [
       [tables.state, 'pk'],
       [tables.idempotency, 'id'],
+      [tables.dedupe, 'id'],
+      [tables.liveness, 'pk'],
     ].map(([TableName, key]) =>
       dynamodb.send(
         new CreateTableCommand({

@@ -1,7 +1,6 @@
 import { makeNodeEventBridgeClient, makeSecretsManagerClient } from '../../shared/aws/clients';
 import { makeInstanceMetadata } from '../../shared/aws/instance-metadata';
 import { readSecretString } from '../../shared/aws/node-secrets';
-import { AwsCallError } from '../../shared/domain/errors';
 import { CliError, EXIT } from './exit-codes';
 import { type NodeKeys, parseNodeKeys, readKeyDocument } from './node-keys';
 import type { Options } from './options';
@@ -55,8 +54,8 @@ export const resolveIdentity = async (
     const found = await metadataService(options, env).identity();
     return { region: found.region, instanceId: found.instanceId, enis: found.enis, ...fromFlags };
   } catch (error) {
-    const code = error instanceof AwsCallError ? error.code : (error as Error).name;
-    return { ...fromFlags, imdsProblem: `instance metadata service unavailable (${code})` };
+    const reason = (error as Error).message.slice(0, 200);
+    return { ...fromFlags, imdsProblem: `instance metadata service unavailable (${reason})` };
   }
 };
 

@@ -31,8 +31,9 @@ export const makeInstanceMetadata = (options: MetadataOptions) => {
     backoff: (failures: number) => 0.2 * 2 ** failures,
     tokenTtl: 60,
   });
+  // The client prefixes the endpoint's path ("/"), so a path that starts with "/" would become "//latest".
   const get = (path: string) =>
-    call(`IMDS ${path}`, async () => (await service.request(path, {})).trim());
+    call(`IMDS /${path}`, async () => (await service.request(path, {})).trim());
   return {
     /** Just the token round trip: is the metadata service reachable over http with IMDSv2? */
     probe: async (): Promise<void> => {
@@ -40,16 +41,16 @@ export const makeInstanceMetadata = (options: MetadataOptions) => {
     },
     identity: async (): Promise<InstanceIdentity> => {
       const [instanceId, region, macs] = await Promise.all([
-        get('/latest/meta-data/instance-id'),
-        get('/latest/meta-data/placement/region'),
-        get('/latest/meta-data/network/interfaces/macs/'),
+        get('latest/meta-data/instance-id'),
+        get('latest/meta-data/placement/region'),
+        get('latest/meta-data/network/interfaces/macs/'),
       ]);
       const enis = await Promise.all(
         macs
           .split('\n')
           .map((line) => line.trim().replace(/\/$/, ''))
           .filter((mac) => mac !== '')
-          .map((mac) => get(`/latest/meta-data/network/interfaces/macs/${mac}/interface-id`)),
+          .map((mac) => get(`latest/meta-data/network/interfaces/macs/${mac}/interface-id`)),
       );
       return { instanceId, region, enis };
     },
