@@ -43,16 +43,6 @@ export const putVectorKeys = async (ssm: SSMClient): Promise<void> => {
     );
   }
 };
-    await ssm.send(
-      new PutParameterCommand({
-        Name: `${KEY_PATH}/${key.kid}`,
-        Type: key.alg === 'v1' ? 'SecureString' : 'String',
-        Value: JSON.stringify(entry),
-        Overwrite: true,
-      }),
-    );
-  }
-};
 
 export interface CapturedEvent {
   readonly 'detail-type': string;
