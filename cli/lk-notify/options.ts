@@ -31,7 +31,7 @@ Identity and destination (flags win over the settings file):
 
 Signing key (first found wins; the key itself is never printed):
   --key-file <path>       JSON key document
-  $${KEY_ENV}           environment variable holding the JSON key document
+  $${KEY_ENV}          environment variable holding the JSON key document
   --key-secret <id>       Secrets Manager secret holding the JSON key document
 
 Sending:
