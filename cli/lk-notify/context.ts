@@ -1,4 +1,4 @@
-import { makeNodeEventBridgeClient, makeSecretsManagerClient } from '../../shared/aws/clients';
+import { makeSecretsManagerClient } from '../../shared/aws/clients';
 import { makeInstanceMetadata } from '../../shared/aws/instance-metadata';
 import { readSecretString } from '../../shared/aws/node-secrets';
 import { CliError, EXIT } from './exit-codes';
@@ -29,14 +29,14 @@ export interface Identity {
 }
 
 /** Metadata service: 1 s per request, 2 retries (a few seconds at worst), IMDSv2 only. */
-export const metadataService = (options: Options, env: NodeJS.ProcessEnv) =>
-  makeInstanceMetadata({
-    ...((options.imdsEndpoint ?? env.AWS_EC2_METADATA_SERVICE_ENDPOINT)
-      ? { endpoint: options.imdsEndpoint ?? env.AWS_EC2_METADATA_SERVICE_ENDPOINT }
-      : {}),
+export const metadataService = (options: Options, env: NodeJS.ProcessEnv) => {
+  const endpoint = options.imdsEndpoint ?? env.AWS_EC2_METADATA_SERVICE_ENDPOINT;
+  return makeInstanceMetadata({
+    ...(endpoint ? { endpoint } : {}),
     timeoutMs: 1_000,
     retries: 2,
   });
+};
 
 /** Flags first; the metadata service fills in what they leave open (and the ENIs for a heartbeat). */
 export const resolveIdentity = async (
@@ -86,5 +86,3 @@ export const loadNodeKeys = async (
   });
   return parseNodeKeys(text, node, Date.now());
 };
-
-export const busClient = (region: string) => makeNodeEventBridgeClient(region);

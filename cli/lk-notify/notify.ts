@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ZodError } from 'zod';
+import { makeNodeEventBridgeClient } from '../../shared/aws/clients';
 import { type BusEntry, makeEntrySender } from '../../shared/aws/event-bus';
 import {
   composeFailover,
   composeHeartbeat,
   type NodeNotification,
 } from '../../shared/domain/compose-notification';
-import {
-  busClient,
-  type Io,
-  loadNodeKeys,
-  requireName,
-  requireRegion,
-  resolveIdentity,
-} from './context';
+import { type Io, loadNodeKeys, requireName, requireRegion, resolveIdentity } from './context';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import type { Options } from './options';
 import { sendWithRetries } from './send';
@@ -76,7 +70,7 @@ export const notify = async (options: Options, io: Io): Promise<ExitCode> => {
 
   const delivery = await sendWithRetries(
     entry as BusEntry,
-    makeEntrySender(busClient(region as string)),
+    makeEntrySender(makeNodeEventBridgeClient(region as string)),
     {
       budgetMs: options.timeoutMs,
       firstDelayMs: 250,

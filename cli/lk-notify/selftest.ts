@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import { makeNodeEventBridgeClient } from '../../shared/aws/clients';
 import { credentialsPresent, probeEndpoint, serviceEndpoint } from '../../shared/aws/reachability';
 import {
   ALG_HMAC,
@@ -10,7 +11,7 @@ import {
   verifySignatures,
 } from '../../shared/domain/signing';
 import { DETAIL_TYPE as HEARTBEAT } from '../../shared/events/lifekeeper-heartbeat';
-import { busClient, type Io, loadNodeKeys, metadataService, resolveIdentity } from './context';
+import { type Io, loadNodeKeys, metadataService, resolveIdentity } from './context';
 import { EXIT, type ExitCode } from './exit-codes';
 import { describeKeySource } from './node-keys';
 import type { Options } from './options';
@@ -105,7 +106,7 @@ export const selftest = async (options: Options, io: Io): Promise<ExitCode> => {
       add(name, 'skip', 'region unknown');
     }
   } else {
-    const credentials = await credentialsPresent(busClient(region));
+    const credentials = await credentialsPresent(makeNodeEventBridgeClient(region));
     add(
       'credentials',
       credentials.present ? 'pass' : 'fail',
