@@ -22,6 +22,8 @@ import {
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { makeLivenessTable } from '../shared/aws/liveness-table';
 import type { RoutekeeperConfigInput } from '../shared/config/schema';
 
 /**
@@ -300,18 +302,27 @@ export const topologyConfig = (
 export interface Tables {
   readonly state: string;
   readonly idempotency: string;
+  readonly dedupe: string;
+  readonly liveness: string;
 }
 
-/** The state and idempotency tables as serverless.yml declares them (key names included). */
+/** The tables as serverless.yml declares them (key names included). */
 export const createTables = async (
   dynamodb: DynamoDBClient,
   prefix = 'routekeeper-local',
 ): Promise<Tables> => {
-  const tables = { state: `${prefix}-state`, idempotency: `${prefix}-idempotency` };
+  const tables = {
+    state: `${prefix}-state`,
+    idempotency: `${prefix}-idempotency`,
+    dedupe: `${prefix}-dedupe`,
+    liveness: `${prefix}-liveness`,
+  };
   await Promise.all(
     [
       [tables.state, 'pk'],
       [tables.idempotency, 'id'],
+      [tables.dedupe, 'id'],
+      [tables.liveness, 'pk'],
     ].map(([TableName, key]) =>
       dynamodb.send(
         new CreateTableCommand({
@@ -421,4 +432,25 @@ export const addVips = async (
     await Promise.all(writes.slice(i, i + 20).map((write) => write()));
   }
   return addresses;
+};
+
+/** Node heartbeats as the heartbeat function records them (through its own adapter, so the layout is the same). */
+export const recordHeartbeats = async (
+  dynamodb: DynamoDBClient,
+  table: string,
+  cluster: string,
+  nodes: readonly { node: string; clockSkewMs: number }[],
+): Promise<void> => {
+  const store = makeLivenessTable(DynamoDBDocumentClient.from(dynamodb), table);
+  const now = Date.now();
+  for (const { node, clockSkewMs } of nodes) {
+    await store.record({
+      cluster,
+      node,
+      msgId: `seed-${node}-${now}`,
+      signedAtMs: now - clockSkewMs,
+      receivedAtMs: now,
+      vipsHeld: [],
+    });
+  }
 };

@@ -1,5 +1,10 @@
 import { CONFIG_ENV, loadConfigFile, stageConfigPath } from '../shared/config/load';
 import type { RoutekeeperConfig } from '../shared/config/schema';
+import { parseKeyStoreRef } from '../shared/domain/keyring';
+import { sourceOf } from '../shared/domain/signing';
+import { DETAIL_TYPE as FAILOVER } from '../shared/events/lifekeeper-failover';
+import { DETAIL_TYPE as HEARTBEAT } from '../shared/events/lifekeeper-heartbeat';
+import { ROUTEKEEPER_SOURCE } from '../shared/events/routekeeper-source';
 
 /**
  * What serverless.yml derives from the stage's configuration: the region, and the least-privilege IAM
@@ -114,10 +119,13 @@ export const driftStatements = (config: RoutekeeperConfig): Statement[] => {
   }
   statements.push(
     {
-      Sid: 'ReadStateTable',
+      Sid: 'ReadStateAndLivenessTables',
       Effect: 'Allow',
       Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
-      Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+      Resource: [
+        { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+        { 'Fn::GetAtt': ['LivenessTable', 'Arn'] },
+      ],
     },
     {
       Sid: 'WriteOnlyObservedTargetItems',
@@ -143,6 +151,153 @@ export const schedulePeriodSeconds = (schedule: string): number => {
   return Number(match[1]) * (match[2]?.startsWith('hour') ? 3600 : 60);
 };
 
+const getAtt = (resource: string): Json => ({ 'Fn::GetAtt': [resource, 'Arn'] });
+const inAccount = (service: string, resource: string): Json =>
+  sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
+
+/** The heartbeat function: its three tables, the bus, the dead-letter queue, and exactly the configured key stores. */
+export const heartbeatStatements = (config: RoutekeeperConfig): Statement[] => {
+  const stores = config.clusters.flatMap((c) => {
+    const ref =
+      c.signing?.keyStore === undefined ? undefined : parseKeyStoreRef(c.signing.keyStore);
+    return ref === undefined ? [] : [ref];
+  });
+  const parameterPaths = stores.flatMap((ref) => (ref.kind === 'ssm' ? [ref.path.slice(1)] : []));
+  const secrets = stores.flatMap((ref) => (ref.kind === 'secretsmanager' ? [ref.secretId] : []));
+  const statements: Statement[] = [
+    {
+      Sid: 'DedupeAndLiveness',
+      Effect: 'Allow',
+      Action: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ],
+      Resource: [getAtt('DedupeTable'), getAtt('LivenessTable')],
+    },
+    {
+      Sid: 'ReadFenceRecords',
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem'],
+      Resource: [getAtt('StateTable')],
+    },
+    {
+      Sid: 'RequestRouteSwitches',
+      Effect: 'Allow',
+      Action: 'events:PutEvents',
+      Resource: getAtt('EventBus'),
+    },
+    {
+      Sid: 'OnFailureDestination',
+      Effect: 'Allow',
+      Action: 'sqs:SendMessage',
+      Resource: getAtt('DeadLetterQueue'),
+    },
+  ];
+  if (parameterPaths.length > 0) {
+    statements.push({
+      Sid: 'ReadKeyParameters',
+      Effect: 'Allow',
+      Action: ['ssm:GetParametersByPath', 'ssm:GetParameters', 'ssm:GetParameter'],
+      Resource: parameterPaths.flatMap((path) => [
+        inAccount('ssm', `parameter/${path}`),
+        inAccount('ssm', `parameter/${path}/*`),
+      ]),
+    });
+  }
+  if (secrets.length > 0) {
+    statements.push({
+      Sid: 'ReadKeySecrets',
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue'],
+      // A name matches its ARN with the 6-character suffix Secrets Manager appends.
+      Resource: secrets.map((id) =>
+        id.startsWith('arn:') ? id : inAccount('secretsmanager', `secret:${id}-??????`),
+      ),
+    });
+  }
+  return statements;
+};
+
+/** Roles of routekeeper's own functions, by the names serverless.yml gives them. */
+export const functionRoleArns = (stage: string): Json[] =>
+  ['routeSwitch', 'heartbeat', 'drift'].map((fn) =>
+    sub(
+      `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/routekeeper-${stage}-\${AWS::Region}-${fn}`,
+    ),
+  );
+
+/**
+ * The bus resource policy. Same-account principals are allowed by their identity policies, so an Allow here
+ * would not restrict them: the explicit Denies do. Each node's source may be put only by that node's role,
+ * any other `lifekeeper.*` source by nobody but the node roles, and `routekeeper` only by routekeeper's own
+ * function roles. (The signature check stays the last word: a node role can still post its own source.)
+ */
+export const busPolicy = (config: RoutekeeperConfig, stage: string): Json => {
+  const bus = inAccount('events', `event-bus/routekeeper-${stage}`);
+  const nodes = config.clusters.flatMap((c) =>
+    c.nodes.map((n) => ({
+      source: sourceOf(c.name, n.name),
+      roleArn: n.roleArn,
+      id: `${c.name}-${n.name}`,
+    })),
+  );
+  const sid = (text: string) => text.replace(/[^A-Za-z0-9]/g, '');
+  const putEvents = { Principal: '*', Action: 'events:PutEvents', Resource: bus };
+  const roles = nodes.flatMap((n) => (n.roleArn === undefined ? [] : [n.roleArn]));
+  const statements: Json[] = [];
+  for (const node of nodes) {
+    if (node.roleArn !== undefined) {
+      statements.push({
+        Sid: sid(`AllowNode${node.id}OwnSource`),
+        Effect: 'Allow',
+        Principal: { AWS: node.roleArn },
+        Action: 'events:PutEvents',
+        Resource: bus,
+        Condition: {
+          'ForAllValues:StringEquals': {
+            'events:source': [node.source],
+            'events:detail-type': [FAILOVER, HEARTBEAT],
+          },
+        },
+      });
+    }
+    statements.push({
+      Sid: sid(`DenyNode${node.id}SourceToOthers`),
+      Effect: 'Deny',
+      ...putEvents,
+      Condition: {
+        'ForAnyValue:StringEquals': { 'events:source': [node.source] },
+        ...(node.roleArn === undefined
+          ? {}
+          : { ArnNotEquals: { 'aws:PrincipalArn': node.roleArn } }),
+      },
+    });
+  }
+  statements.push(
+    {
+      Sid: 'DenyLifekeeperSourcesToNonNodes',
+      Effect: 'Deny',
+      ...putEvents,
+      Condition: {
+        'ForAnyValue:StringLike': { 'events:source': ['lifekeeper.*'] },
+        ...(roles.length === 0 ? {} : { ArnNotEquals: { 'aws:PrincipalArn': roles } }),
+      },
+    },
+    {
+      Sid: 'DenyRoutekeeperSourceToOthers',
+      Effect: 'Deny',
+      ...putEvents,
+      Condition: {
+        'ForAnyValue:StringEquals': { 'events:source': [ROUTEKEEPER_SOURCE] },
+        ArnNotEquals: { 'aws:PrincipalArn': functionRoleArns(stage) },
+      },
+    },
+  );
+  return { Version: '2012-10-17', Statement: statements };
+};
+
 export interface StackValues {
   readonly configPath: string;
   readonly region: string;
@@ -151,6 +306,8 @@ export interface StackValues {
   readonly driftSchedule: string;
   /** Period of the drift alarms: one schedule period, at least a minute. */
   readonly driftPeriod: number;
+  readonly heartbeatStatements: Statement[];
+  readonly busPolicy: Json;
 }
 
 export const stackValues = (stage: string, env: NodeJS.ProcessEnv = process.env): StackValues => {
@@ -164,5 +321,7 @@ export const stackValues = (stage: string, env: NodeJS.ProcessEnv = process.env)
     driftStatements: driftStatements(config),
     driftSchedule: config.driftSchedule,
     driftPeriod: Math.max(60, schedulePeriodSeconds(config.driftSchedule)),
+    heartbeatStatements: heartbeatStatements(config),
+    busPolicy: busPolicy(config, stage),
   };
 };

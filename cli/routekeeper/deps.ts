@@ -17,6 +17,7 @@ import type { DoctorDeps } from '../../shared/domain/doctor';
 export interface DoctorOptions {
   readonly config: RoutekeeperConfig;
   readonly stateTable: string;
+  readonly livenessTable: string;
   readonly probes: boolean;
   readonly progress: (message: string) => void;
 }
@@ -31,7 +32,7 @@ export const buildDoctorDeps = (options: DoctorOptions): DoctorDeps => {
     config: options.config,
     readAccount: (clusters) => readSnapshot({ ec2, directConnect }, clusters, options.progress),
     records: makeVipRecords(documents, options.stateTable),
-    liveness: makeLiveness(documents, options.stateTable),
+    liveness: makeLiveness(documents, options.livenessTable),
     history: makeTargetHistoryStore(documents, options.stateTable),
     ...(options.probes
       ? {

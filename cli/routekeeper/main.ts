@@ -18,6 +18,7 @@ Options:
   --stage <stage>       stage whose configuration and state table to use (default: dev)
   --cluster <name>      check only this cluster
   --state-table <name>  routekeeper's state table (default: $STATE_TABLE, else routekeeper-<stage>-state)
+  --liveness-table <name>  node liveness table (default: $LIVENESS_TABLE, else routekeeper-<stage>-liveness)
   --json                print the report as JSON on stdout (format: docs/operations.md)
   --no-probes           skip the DryRun permission probes of ReplaceRoute / ReplaceTransitGatewayRoute
   --quiet               no progress output on stderr
@@ -76,6 +77,8 @@ export const main = async (argv: readonly string[], io: Io = processIo): Promise
   const deps = buildDoctorDeps({
     config,
     stateTable: values['state-table'] ?? io.env.STATE_TABLE ?? `routekeeper-${stage}-state`,
+    livenessTable:
+      values['liveness-table'] ?? io.env.LIVENESS_TABLE ?? `routekeeper-${stage}-liveness`,
     probes: !values['no-probes'],
     progress,
   });
@@ -100,6 +103,7 @@ const parse = (argv: readonly string[]) =>
       stage: { type: 'string' },
       cluster: { type: 'string' },
       'state-table': { type: 'string' },
+      'liveness-table': { type: 'string' },
       json: { type: 'boolean', default: false },
       'no-probes': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },

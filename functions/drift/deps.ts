@@ -41,7 +41,7 @@ export const buildDeps = (
     readAccount: (clusters: Parameters<typeof readSnapshot>[1]) =>
       readSnapshot({ ec2, directConnect }, clusters),
     records: makeVipRecords(documents, table),
-    liveness: makeLiveness(documents, table),
+    liveness: makeLiveness(documents, requireEnv('LIVENESS_TABLE', env)),
     history: makeTargetHistoryStore(documents, table),
     bus: makeEventPublisher(given.events ?? makeEventBridgeClient(clients), busName),
     now: () => new Date(),

@@ -2,6 +2,8 @@ import { DirectConnectClient } from '@aws-sdk/client-direct-connect';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
@@ -55,3 +57,21 @@ export interface CheckClients {
   readonly dynamodb: DynamoDBClient;
   readonly events: EventBridgeClient;
 }
+
+/** Key stores of the heartbeat function (read through Powertools Parameters, which caches). */
+export const makeSsmClient = (options: ClientOptions = {}) =>
+  new SSMClient({ ...common(options), maxAttempts: 3 });
+
+export const makeSecretsManagerClient = (options: ClientOptions = {}) =>
+  new SecretsManagerClient({ ...common(options), maxAttempts: 3 });
+
+/**
+ * lk-notify's bus client: few SDK attempts and short timeouts, because the CLI bounds its total send time
+ * itself and retries entries the bus refused (FailedEntryCount > 0).
+ */
+export const makeNodeEventBridgeClient = (region: string) =>
+  new EventBridgeClient({
+    region,
+    maxAttempts: 2,
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 4_000 }),
+  });

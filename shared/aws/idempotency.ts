@@ -7,8 +7,10 @@ export interface IdempotencyOptions {
   /** JMESPath of the key inside the function's argument. */
   readonly keyPath: string;
   /** JMESPath of the fields that must match when a key is seen again (IdempotencyValidationError if not). */
-  readonly validationPath: string;
+  readonly validationPath?: string;
   readonly expiresAfterSeconds: number;
+  /** Replaces the stored result when a key is seen again (e.g. to tell a duplicate from a first run). */
+  readonly onReplay?: (stored: unknown) => unknown;
 }
 
 /**
@@ -23,9 +25,14 @@ export const makeIdempotentFunction = <A extends object, R>(
 ): { run: (arg: A) => Promise<R>; config: IdempotencyConfig } => {
   const config = new IdempotencyConfig({
     eventKeyJmesPath: options.keyPath,
-    payloadValidationJmesPath: options.validationPath,
+    ...(options.validationPath === undefined
+      ? {}
+      : { payloadValidationJmesPath: options.validationPath }),
     throwOnNoIdempotencyKey: true,
     expiresAfterSeconds: options.expiresAfterSeconds,
+    ...(options.onReplay === undefined
+      ? {}
+      : { responseHook: (stored: unknown) => options.onReplay?.(stored) as never }),
   });
   const persistenceStore = new DynamoDBPersistenceLayer({
     tableName: options.tableName,

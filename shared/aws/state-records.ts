@@ -8,16 +8,15 @@ import type {
   VipRecords,
 } from '../domain/ports';
 import { call, toAwsCallError } from './call-error';
+import { livenessKey } from './liveness-table';
 import { recordKey, toRecord } from './vip-state-table';
 
 /**
  * The state table's other items, beside the per-VIP fence record `<cluster>#<vip>`:
- * - `node#<cluster>#<node>`: liveness, written by the heartbeat function: lastSeen (ISO 8601 string),
- *   clockSkewMs (number: receive time − signed time);
- * - `observed#<cluster>#<vip>`: the drift function's observed VIP target history (flapping):
- *   target (string), changes (list of ISO 8601 strings), updatedAt (ISO 8601 string).
+ * `observed#<cluster>#<vip>`: the drift function's observed VIP target history (flapping):
+ * target (string), changes (list of ISO 8601 strings), updatedAt (ISO 8601 string).
+ * Node liveness lives in the liveness table the heartbeat function writes (liveness-table.ts).
  */
-export const livenessKey = (cluster: string, node: string): string => `node#${cluster}#${node}`;
 export const historyKey = (cluster: string, vip: string): string => `observed#${cluster}#${vip}`;
 
 /** BatchGetItem in chunks of 100 keys, retrying unprocessed keys a few times. */
@@ -73,11 +72,11 @@ export const makeLiveness = (client: DynamoDBDocumentClient, tableName: string):
         false,
       )
     )
-      .filter((item) => typeof item.lastSeen === 'string')
+      .filter((item) => typeof item.lastSeenAt === 'string')
       .map(
         (item): NodeLiveness => ({
-          node: String(item.pk).split('#').slice(2).join('#'),
-          lastSeen: String(item.lastSeen),
+          node: String(item.node),
+          lastSeen: String(item.lastSeenAt),
           clockSkewMs: Number(item.clockSkewMs ?? 0),
         }),
       ),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cidrContains, isNetworkAddress, normaliseVip, parseCidr, parseIpv4 } from '../domain/ip';
+import { ConfiguredPublicKey, KEY_STORE_PATTERN } from '../domain/keyring';
 
 /**
  * The configuration of one stage: the LifeKeeper clusters routekeeper manages.
@@ -56,10 +57,30 @@ const VipAddress = z
   )
   .transform((text) => normaliseVip(text) as string);
 
+const RoleArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/,
+    'must be an IAM role ARN like arn:aws:iam::123456789012:role/lk-node1',
+  );
+
 export const NodeConfig = z.strictObject({
   name: Name,
   instanceId: InstanceId,
   eniId: EniId,
+  /** The node's instance role: the only principal the bus lets put `lifekeeper.<cluster>.<node>` events. */
+  roleArn: RoleArn.optional(),
+});
+
+/** How the heartbeat function learns the nodes' verification keys (docs/signing.md, "Keys"). */
+export const SigningConfig = z.strictObject({
+  /** `ssm:/path` (one parameter per key id below it) or `secretsmanager:<name or ARN>` (one JSON secret). */
+  keyStore: z
+    .string()
+    .regex(KEY_STORE_PATTERN, 'must be ssm:/a/parameter/path or secretsmanager:<name or ARN>')
+    .optional(),
+  /** Ed25519 public keys trusted without a key store. */
+  publicKeys: z.array(ConfiguredPublicKey).default([]),
 });
 
 export const VipConfig = z.strictObject({
@@ -103,6 +124,7 @@ export const ClusterConfig = z.strictObject({
   thresholds: Thresholds.prefault({}),
   nodes: z.array(NodeConfig).min(2, 'a cluster needs at least two nodes'),
   vips: z.array(VipConfig).min(1, 'a cluster needs at least one VIP'),
+  signing: SigningConfig.optional(),
 });
 
 const duplicates = (values: readonly string[]): string[] =>
@@ -139,6 +161,30 @@ export const RoutekeeperConfig = z
           message: `ENI ${eni} belongs to two nodes`,
         });
       }
+      for (const role of duplicates(cluster.nodes.flatMap((n) => (n.roleArn ? [n.roleArn] : [])))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('nodes'),
+          message: `role ${role} belongs to two nodes; each node needs its own role to bind it to its own event source`,
+        });
+      }
+      const publicKeys = cluster.signing?.publicKeys ?? [];
+      for (const kid of duplicates(publicKeys.map((k) => k.kid))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('signing', 'publicKeys'),
+          message: `key id ${kid} is listed twice`,
+        });
+      }
+      publicKeys.forEach((key, k) => {
+        if (!cluster.nodes.some((n) => n.name === key.node)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: at('signing', 'publicKeys', k, 'node'),
+            message: `node "${key.node}" is not a node of this cluster`,
+          });
+        }
+      });
       const vpcCidrs = cluster.vpcCidrs
         .map((text) => parseCidr(text))
         .filter((c) => c !== undefined);
@@ -211,6 +257,7 @@ export type ClusterConfig = z.output<typeof ClusterConfig>;
 export type NodeConfig = z.output<typeof NodeConfig>;
 export type VipConfig = z.output<typeof VipConfig>;
 export type Thresholds = z.output<typeof Thresholds>;
+export type SigningConfig = z.output<typeof SigningConfig>;
 
 export class ConfigError extends Error {
   constructor(

@@ -21,7 +21,6 @@ import {
   ReplaceRouteCommand,
 } from '@aws-sdk/client-ec2';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/routekeeper/main';
@@ -33,6 +32,7 @@ import {
   createBusTap,
   createTables,
   ON_PREM_CIDR,
+  recordHeartbeats,
   type Tables,
   type Topology,
   topologyConfig,
@@ -64,21 +64,11 @@ interface World {
   env: NodeJS.ProcessEnv;
 }
 
-const seedHeartbeats = async (aws: AwsClients, table: string) => {
-  const documents = DynamoDBDocumentClient.from(aws.dynamodb);
-  for (const [node, clockSkewMs] of [
-    ['node1', 35],
-    ['node2', -20],
-  ] as const) {
-    // The layout the heartbeat function writes: node#<cluster>#<node>, lastSeen, clockSkewMs.
-    await documents.send(
-      new PutCommand({
-        TableName: table,
-        Item: { pk: `node#${CLUSTER}#${node}`, lastSeen: new Date().toISOString(), clockSkewMs },
-      }),
-    );
-  }
-};
+const seedHeartbeats = (aws: AwsClients, table: string) =>
+  recordHeartbeats(aws.dynamodb, table, CLUSTER, [
+    { node: 'node1', clockSkewMs: 35 },
+    { node: 'node2', clockSkewMs: -20 },
+  ]);
 
 /** The guide's topology, correct: no other VPC routes the VIP, node1 owns it (a bootstrap claim). */
 const setUp = async (
@@ -108,6 +98,7 @@ const setUp = async (
   const env = emulatorEnv({
     ROUTEKEEPER_CONFIG: configPath,
     STATE_TABLE: tables.state,
+    LIVENESS_TABLE: tables.liveness,
     IDEMPOTENCY_TABLE: tables.idempotency,
     EVENT_BUS_NAME: BUS,
     VERIFY_BUDGET_MS: '2000',
@@ -117,7 +108,7 @@ const setUp = async (
     switchRequestEvent({ cluster: CLUSTER, node: 'node1', orderToken: 1_000, reason: 'bootstrap' }),
   );
   expect(bootstrap.kind).toBe('AlreadyInPlace');
-  await seedHeartbeats(aws, tables.state);
+  await seedHeartbeats(aws, tables.liveness);
   return world;
 };
 
@@ -135,6 +126,8 @@ const doctor = async (world: World, ...extra: string[]) => {
       world.configPath,
       '--state-table',
       world.tables.state,
+      '--liveness-table',
+      world.tables.liveness,
       '--json',
       ...extra,
     ],
@@ -428,6 +421,8 @@ describe('npx routekeeper doctor as a process (emulator)', () => {
         world.configPath,
         '--state-table',
         world.tables.state,
+        '--liveness-table',
+        world.tables.liveness,
         ...args,
       ],
       { cwd: ROOT, env: world.env, encoding: 'utf8', timeout: 120_000 },

@@ -127,32 +127,132 @@ describe('serverless package', () => {
     ]);
   });
 
-  it('caps event age at 10 minutes on the rule target and the async invoke config, with a dead-letter queue on both', () => {
+  it('caps event age at 10 minutes on every rule target and async invoke config, with a dead-letter queue on each', () => {
     // Act
     const resources = Object.values(template.Resources);
-    const ofRouteSwitch = (r: (typeof resources)[number]) =>
-      JSON.stringify(r.Properties).includes('RouteSwitchLambdaFunction');
-    const rule = resources.find((r) => r.Type === 'AWS::Events::Rule' && ofRouteSwitch(r));
-    const invokeConfig = resources.find(
-      (r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && ofRouteSwitch(r),
+    // Event-driven functions (routeSwitch, heartbeat); the scheduled drift check has its own rules.
+    const eventDriven = (r: (typeof resources)[number]) =>
+      /RouteSwitchLambdaFunction|HeartbeatLambdaFunction/.test(JSON.stringify(r.Properties));
+    const rules = resources.filter((r) => r.Type === 'AWS::Events::Rule' && eventDriven(r));
+    const invokeConfigs = resources.filter(
+      (r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && eventDriven(r),
     );
     // Assess
-    expect(rule?.Properties.Targets).toEqual([
-      expect.objectContaining({
-        RetryPolicy: { MaximumEventAgeInSeconds: 600, MaximumRetryAttempts: 20 },
-        DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
-      }),
-    ]);
-    expect(invokeConfig?.Properties).toMatchObject({
-      MaximumEventAgeInSeconds: 600,
-      DestinationConfig: {
-        OnFailure: { Destination: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
-      },
+    expect(rules).toHaveLength(2);
+    expect(invokeConfigs).toHaveLength(2);
+    for (const rule of rules) {
+      expect(rule.Properties.Targets).toEqual([
+        expect.objectContaining({
+          RetryPolicy: { MaximumEventAgeInSeconds: 600, MaximumRetryAttempts: 20 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
+        }),
+      ]);
+    }
+    for (const invokeConfig of invokeConfigs) {
+      expect(invokeConfig.Properties).toMatchObject({
+        MaximumEventAgeInSeconds: 600,
+        DestinationConfig: {
+          OnFailure: { Destination: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
+        },
+      });
+    }
+  });
+
+  it('routes every lifekeeper.* node event, and only those, to the heartbeat function', () => {
+    // Act
+    const patterns = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::Events::Rule')
+      .map((r) => r.Properties.EventPattern);
+    // Assess
+    expect(patterns).toContainEqual({
+      source: [{ prefix: 'lifekeeper.' }],
+      'detail-type': ['LifeKeeper Failover', 'LifeKeeper Heartbeat'],
+    });
+    expect(patterns).toContainEqual({
+      source: ['routekeeper'],
+      'detail-type': ['Route Switch Requested'],
     });
   });
 
-  it('declares on-demand state and idempotency tables, with TTL on idempotency records', () => {
+  it('lets only the configured node roles put lifekeeper events, each only its own source, and only routekeeper put its own', () => {
+    // Act
+    const policy = template.Resources.EventBus?.Properties.Policy as {
+      Statement: {
+        Sid: string;
+        Effect: string;
+        Principal: unknown;
+        Condition: Record<string, Record<string, unknown>>;
+      }[];
+    };
+    const bySid = new Map(policy.Statement.map((s) => [s.Sid, s]));
+    const node1 = 'arn:aws:iam::123456789012:role/lk-prod-node1';
+    const node2 = 'arn:aws:iam::123456789012:role/lk-prod-node2';
     // Assess
+    expect(bySid.get('DenyLifekeeperSourcesToNonNodes')).toMatchObject({
+      Effect: 'Deny',
+      Principal: '*',
+      Condition: {
+        'ForAnyValue:StringLike': { 'events:source': ['lifekeeper.*'] },
+        ArnNotEquals: { 'aws:PrincipalArn': [node1, node2] },
+      },
+    });
+    expect(bySid.get('DenyNodelkprodnode1SourceToOthers')).toMatchObject({
+      Effect: 'Deny',
+      Condition: {
+        'ForAnyValue:StringEquals': { 'events:source': ['lifekeeper.lk-prod.node1'] },
+        ArnNotEquals: { 'aws:PrincipalArn': node1 },
+      },
+    });
+    expect(bySid.get('AllowNodelkprodnode2OwnSource')).toMatchObject({
+      Effect: 'Allow',
+      Principal: { AWS: node2 },
+      Condition: { 'ForAllValues:StringEquals': { 'events:source': ['lifekeeper.lk-prod.node2'] } },
+    });
+    const own = bySid.get('DenyRoutekeeperSourceToOthers');
+    expect(own).toMatchObject({
+      Effect: 'Deny',
+      Condition: { 'ForAnyValue:StringEquals': { 'events:source': ['routekeeper'] } },
+    });
+    expect(JSON.stringify(own?.Condition.ArnNotEquals)).toMatch(
+      /role\/routekeeper-dev-\$\{AWS::Region\}-routeSwitch/,
+    );
+    expect(JSON.stringify(own?.Condition.ArnNotEquals)).toMatch(
+      /role\/routekeeper-dev-\$\{AWS::Region\}-heartbeat/,
+    );
+  });
+
+  it('gives the heartbeat function its tables, read-only fence records, the bus, and exactly the configured key path', () => {
+    // Act
+    const role = template.Resources.HeartbeatRole?.Properties as {
+      Policies: { PolicyDocument: { Statement: Record<string, unknown>[] } }[];
+    };
+    const statements = role.Policies.flatMap((p) => p.PolicyDocument.Statement);
+    const bySid = new Map(statements.map((s) => [s.Sid, s]));
+    // Assess
+    expect(bySid.get('DedupeAndLiveness')?.Resource).toEqual([
+      { 'Fn::GetAtt': ['DedupeTable', 'Arn'] },
+      { 'Fn::GetAtt': ['LivenessTable', 'Arn'] },
+    ]);
+    expect(bySid.get('ReadFenceRecords')).toMatchObject({
+      Action: ['dynamodb:GetItem'],
+      Resource: [{ 'Fn::GetAtt': ['StateTable', 'Arn'] }],
+    });
+    expect(JSON.stringify(bySid.get('ReadKeyParameters')?.Resource)).toContain(
+      ':parameter/routekeeper/dev/lk-prod/keys/*',
+    );
+    expect(JSON.stringify(statements)).not.toContain('ec2:');
+  });
+
+  it('declares on-demand tables, with TTL on idempotency and dedupe records', () => {
+    // Assess
+    expect(template.Resources.DedupeTable?.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+    });
+    expect(template.Resources.LivenessTable?.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    });
     expect(template.Resources.StateTable?.Properties).toMatchObject({
       BillingMode: 'PAY_PER_REQUEST',
     });

@@ -12,3 +12,5 @@ process.env.ROUTEKEEPER_CONFIG = 'test/fixtures/config/valid.json';
 process.env.STATE_TABLE = 'routekeeper-test-state';
 process.env.IDEMPOTENCY_TABLE = 'routekeeper-test-idempotency';
 process.env.EVENT_BUS_NAME = 'routekeeper-test-bus';
+process.env.LIVENESS_TABLE = 'routekeeper-test-liveness';
+process.env.DEDUPE_TABLE = 'routekeeper-test-dedupe';

@@ -1,0 +1,95 @@
+import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
+import type { Context } from 'aws-lambda';
+import {
+  makeDocumentClient,
+  makeDynamoDbClient,
+  makeEventBridgeClient,
+  makeSecretsManagerClient,
+  makeSsmClient,
+} from '../../shared/aws/clients';
+import { makeEventPublisher } from '../../shared/aws/event-bus';
+import { makeIdempotentFunction } from '../../shared/aws/idempotency';
+import { makeKeyStore } from '../../shared/aws/key-store';
+import { makeLivenessTable } from '../../shared/aws/liveness-table';
+import { makeVipStateTable } from '../../shared/aws/vip-state-table';
+import { intEnv, requireEnv } from '../../shared/config/env';
+import { loadConfigFromEnv } from '../../shared/config/load';
+import {
+  type ApplyOnce,
+  applyNotification,
+  DUPLICATE,
+} from '../../shared/domain/apply-notification';
+import type { CheckDeps, VerifiedNotification } from '../../shared/domain/check-notification';
+import { type KeyStoreRef, makeKeyring, parseKeyStoreRef } from '../../shared/domain/keyring';
+import type { Clock } from '../../shared/domain/ports';
+import { logger } from '../../shared/powertools';
+
+export interface HeartbeatDeps extends CheckDeps {
+  /** applyNotification at most once per `source#msgId` (Powertools idempotency on the dedupe table). */
+  readonly applyOnce: ApplyOnce;
+  readonly registerContext: (context: Context) => void;
+}
+
+/** Composition root: read the environment once, build clients and adapters once per container. */
+export const buildDeps = (
+  env: NodeJS.ProcessEnv = process.env,
+  now: Clock = () => new Date(),
+): HeartbeatDeps => {
+  const config = loadConfigFromEnv(env);
+  const toleranceSeconds = intEnv('TIMESTAMP_TOLERANCE_SECONDS', 300, env);
+  const clients = { endpoint: env.AWS_ENDPOINT_URL };
+  const dynamodb = makeDynamoDbClient(clients);
+  const documents = makeDocumentClient(dynamodb);
+
+  const stores = new Map<string, KeyStoreRef>();
+  for (const cluster of config.clusters) {
+    const ref = cluster.signing?.keyStore && parseKeyStoreRef(cluster.signing.keyStore);
+    if (ref) stores.set(cluster.name, ref);
+  }
+  const keyring = makeKeyring(
+    (name) => config.clusters.find((c) => c.name === name)?.signing?.publicKeys ?? [],
+    makeKeyStore(
+      stores,
+      { ssm: makeSsmClient(clients), secrets: makeSecretsManagerClient(clients) },
+      intEnv('KEY_CACHE_SECONDS', 300, env),
+    ),
+    now,
+    { refreshIntervalMs: intEnv('KEY_REFRESH_INTERVAL_SECONDS', 60, env) * 1000 },
+    (cluster, positions) =>
+      logger.warn('key store holds invalid key entries; they are ignored', { cluster, positions }),
+  );
+
+  const applyDeps = {
+    liveness: makeLivenessTable(documents, requireEnv('LIVENESS_TABLE', env)),
+    state: makeVipStateTable(documents, requireEnv('STATE_TABLE', env)),
+    bus: makeEventPublisher(makeEventBridgeClient(clients), requireEnv('EVENT_BUS_NAME', env)),
+    now,
+  };
+  // A record outlives every message the timestamp window still admits (signed up to `tolerance` ahead).
+  const once = makeIdempotentFunction(
+    (notification: VerifiedNotification) => applyNotification(notification, applyDeps),
+    dynamodb,
+    {
+      tableName: requireEnv('DEDUPE_TABLE', env),
+      keyPath: '[source, msgId]',
+      expiresAfterSeconds: 2 * toleranceSeconds + 60,
+      onReplay: () => DUPLICATE,
+    },
+  );
+  return {
+    config,
+    keyring,
+    now,
+    toleranceSeconds,
+    applyOnce: async (notification) => {
+      try {
+        return await once.run({ ...notification });
+      } catch (error) {
+        // The same message is being applied right now; that invocation owns the effect.
+        if (error instanceof IdempotencyAlreadyInProgressError) return DUPLICATE;
+        throw error;
+      }
+    },
+    registerContext: (context) => once.config.registerLambdaContext(context),
+  };
+};

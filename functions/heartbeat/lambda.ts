@@ -1,0 +1,5 @@
+import { buildDeps } from './deps';
+import { instrument, makeHandler } from './handler';
+
+/** The Lambda entry point: dependencies are built (and the configuration validated) once, at cold start. */
+export const handler = instrument(makeHandler(buildDeps()));

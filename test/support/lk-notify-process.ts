@@ -1,0 +1,142 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import vectors from '../../docs/test-vectors.json';
+
+const ROOT = resolve(__dirname, '../..');
+
+/**
+ * lk-notify as a node runs it: the single-file bundle, built with the same options as
+ * `npm run build:lk-notify`, in a directory with no node_modules, run by plain `node`.
+ */
+export const buildBundle = async (): Promise<string> => {
+  const dir = mkdtempSync(join(tmpdir(), 'lk-notify-bundle-'));
+  const outfile = join(dir, 'lk-notify.cjs');
+  await build({
+    entryPoints: [join(ROOT, 'cli/lk-notify/bin.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    minify: true,
+    legalComments: 'none',
+    outfile,
+    logLevel: 'silent',
+  });
+  return outfile;
+};
+
+export interface ProcessResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/** Run the bundle with a clean environment: credentials for the emulator, never the real metadata service. */
+export const runBundle = (
+  bundle: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+  timeoutMs = 60_000,
+): Promise<ProcessResult> =>
+  new Promise((done, fail) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [bundle, ...args], {
+      cwd: tmpdir(),
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_ACCESS_KEY_ID: 'testing',
+        AWS_SECRET_ACCESS_KEY: 'testing',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+
+/** A node's key document (from the test vectors) in a file, as lk-notify --key-file reads it. */
+export const nodeKeyFile = (node: string, kids?: readonly string[]): string => {
+  const keys = vectors.keys
+    .filter((k) => k.node === node && (kids === undefined || kids.includes(k.kid)))
+    .map((k) =>
+      k.alg === 'v1'
+        ? { kid: k.kid, alg: k.alg, secret: (k as { secret: string }).secret }
+        : { kid: k.kid, alg: k.alg, privateKey: (k as { privateKey: string }).privateKey },
+    );
+  const path = join(mkdtempSync(join(tmpdir(), 'lk-notify-key-')), `${node}.json`);
+  writeFileSync(path, JSON.stringify({ keys }), { mode: 0o600 });
+  return path;
+};
+
+/**
+ * A fake instance metadata service on loopback (IMDSv2: PUT a token, then GETs that carry it). With
+ * `hang: true` it accepts connections and never answers, to prove lk-notify's timeouts.
+ */
+export const fakeImds = async (
+  identity: { instanceId: string; region: string; enis: string[] },
+  options: { hang?: boolean } = {},
+): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> => {
+  const requests: string[] = [];
+  const macs = identity.enis.map((_, i) => `0a:00:00:00:00:0${i}`);
+  const server: Server = createServer((request, response) => {
+    requests.push(`${request.method} ${request.url}`);
+    if (options.hang) return;
+    const token = 'imds-token';
+    if (request.method === 'PUT' && request.url === '/latest/api/token') {
+      response.end(token);
+      return;
+    }
+    if (request.headers['x-aws-ec2-metadata-token'] !== token) {
+      response.statusCode = 401;
+      response.end();
+      return;
+    }
+    const base = '/latest/meta-data';
+    const answers: Record<string, string> = {
+      [`${base}/instance-id`]: identity.instanceId,
+      [`${base}/placement/region`]: identity.region,
+      [`${base}/network/interfaces/macs/`]: macs.map((mac) => `${mac}/`).join('\n'),
+      ...Object.fromEntries(
+        macs.map((mac, i) => [
+          `${base}/network/interfaces/macs/${mac}/interface-id`,
+          identity.enis[i] ?? '',
+        ]),
+      ),
+    };
+    const answer = answers[request.url ?? ''];
+    response.statusCode = answer === undefined ? 404 : 200;
+    response.end(answer ?? '');
+  });
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise((closed) => {
+        server.closeAllConnections();
+        server.close(() => closed());
+      }),
+  };
+};

@@ -1,0 +1,142 @@
+import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { Context } from 'aws-lambda';
+import {
+  type AwsClients,
+  buildTopology,
+  createBusTap,
+  createTables,
+  REGION,
+  type Tables,
+  type Topology,
+  topologyConfig,
+} from '../../dev/topology';
+import { buildDeps as buildHeartbeatDeps } from '../../functions/heartbeat/deps';
+import {
+  instrument as instrumentHeartbeat,
+  makeHandler as makeHeartbeatHandler,
+} from '../../functions/heartbeat/handler';
+import { buildDeps as buildSwitchDeps } from '../../functions/route-switch/deps';
+import {
+  instrument as instrumentSwitch,
+  makeHandler as makeSwitchHandler,
+} from '../../functions/route-switch/handler';
+import type { IngestOutcome } from '../../shared/domain/apply-notification';
+import type { SwitchOutcome } from '../../shared/domain/outcomes';
+import { clients, emulatorEnv, motoUrl, resetEmulator, writeConfig } from './emulator';
+import { lambdaContext } from './events';
+import { vectorKeyEntries } from './lkrc';
+
+export const BUS = 'routekeeper-it';
+export const KEY_PATH = '/routekeeper/it/lk-demo/keys';
+
+/** Every verification key of the vectors under the SSM path: HMAC secrets as SecureString. */
+export const putVectorKeys = async (ssm: SSMClient): Promise<void> => {
+  for (const entry of vectorKeyEntries()) {
+    await ssm.send(
+      new PutParameterCommand({
+        Name: `${KEY_PATH}/${entry.kid}`,
+        Type: entry.alg === 'v1' ? 'SecureString' : 'String',
+        Value: JSON.stringify(entry),
+        Overwrite: true,
+      }),
+    );
+  }
+};
+
+export interface CapturedEvent {
+  readonly 'detail-type': string;
+  readonly source: string;
+  readonly detail: Record<string, unknown>;
+  readonly [key: string]: unknown;
+}
+
+/** Everything the tap's queue holds now (polled briefly: the emulator delivers rule targets asynchronously). */
+export const drain = async (
+  sqs: SQSClient,
+  queueUrl: string,
+  atLeast = 0,
+): Promise<CapturedEvent[]> => {
+  const events: CapturedEvent[] = [];
+  const deadline = Date.now() + 3_000;
+  do {
+    const output = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+      }),
+    );
+    // moto 5.2 leaves `account` out of the events it hands to SQS targets; EventBridge always sets it.
+    events.push(
+      ...(output.Messages ?? []).map(
+        (m) => ({ account: '123456789012', ...JSON.parse(m.Body ?? '{}') }) as CapturedEvent,
+      ),
+    );
+    if (events.length >= atLeast && (output.Messages ?? []).length === 0) break;
+    if (events.length < atLeast) await new Promise((r) => setTimeout(r, 100));
+  } while (Date.now() < deadline);
+  return events;
+};
+
+export interface SignedWorld {
+  readonly aws: AwsClients;
+  readonly ssm: SSMClient;
+  readonly topology: Topology;
+  readonly tables: Tables;
+  readonly nodeQueue: string;
+  readonly switchQueue: string;
+  /** Environment for lk-notify processes: the emulator as every endpoint. */
+  readonly cliEnv: Record<string, string>;
+  readonly heartbeat: (event: unknown) => Promise<IngestOutcome>;
+  readonly routeSwitch: (event: unknown) => Promise<SwitchOutcome>;
+}
+
+/**
+ * The guide's topology on the emulator, the tables, the routekeeper bus with two taps (node events;
+ * Route Switch Requested), the vector keys in SSM, and both functions in-process with real adapters.
+ */
+export const signedWorld = async (
+  signing: Record<string, unknown> = { keyStore: `ssm:${KEY_PATH}` },
+): Promise<SignedWorld> => {
+  await resetEmulator();
+  const aws = clients();
+  const ssm = new SSMClient({
+    region: REGION,
+    endpoint: motoUrl(),
+    maxAttempts: 1,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+  const topology = await buildTopology(aws.ec2);
+  const tables = await createTables(aws.dynamodb, 'it');
+  const nodeTap = await createBusTap(
+    aws,
+    BUS,
+    ['LifeKeeper Failover', 'LifeKeeper Heartbeat'],
+    'nodes',
+  );
+  const switchTap = await createBusTap(aws, BUS, ['Route Switch Requested'], 'switch');
+  await putVectorKeys(ssm);
+  const env = emulatorEnv({
+    ROUTEKEEPER_CONFIG: writeConfig(topologyConfig(topology, {}, { signing })),
+    STATE_TABLE: tables.state,
+    IDEMPOTENCY_TABLE: tables.idempotency,
+    DEDUPE_TABLE: tables.dedupe,
+    LIVENESS_TABLE: tables.liveness,
+    EVENT_BUS_NAME: BUS,
+    VERIFY_BUDGET_MS: '2000',
+  });
+  const heartbeat = instrumentHeartbeat(makeHeartbeatHandler(buildHeartbeatDeps(env)));
+  const routeSwitch = instrumentSwitch(makeSwitchHandler(buildSwitchDeps(env)));
+  return {
+    aws,
+    ssm,
+    topology,
+    tables,
+    nodeQueue: nodeTap.queueUrl,
+    switchQueue: switchTap.queueUrl,
+    cliEnv: { AWS_ENDPOINT_URL: motoUrl(), AWS_REGION: REGION },
+    heartbeat: (event) => heartbeat(event, lambdaContext() as Context),
+    routeSwitch: (event) => routeSwitch(event, lambdaContext() as Context),
+  };
+};
