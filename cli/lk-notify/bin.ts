@@ -1,6 +1,6 @@
 import { run } from './main';
 
-/** Process entry of lk-notify (the esbuild bundle's entry point, and what bin/lk-notify.cjs runs). */
+/** Process entry of lk-notify (the esbuild bundle's entry point, and what cli/lk-notify/lk-notify.cjs, the workspace bin behind `npx lk-notify`, runs). */
 run(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
