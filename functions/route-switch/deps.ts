@@ -18,6 +18,9 @@ import type { SwitchOutcome } from '../../shared/domain/outcomes';
 import { type SwitchCommand, switchRoute } from '../../shared/domain/switch-route';
 import { cachingVpcs } from '../../shared/domain/vpc-cache';
 
+/** Longest in-progress idempotency lock: below Lambda's first async retry (60 s). */
+const LOCK_CAP_MS = 55_000;
+
 export interface RouteSwitchDeps {
   readonly config: RoutekeeperConfig;
   /** switchRoute (which also publishes the result), made idempotent on the request's idempotency key (validated on node and ENI). */
@@ -61,6 +64,13 @@ export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps
   return {
     config,
     run: (command) => idempotent.run({ ...command }),
-    registerContext: (context) => idempotent.config.registerLambdaContext(context),
+    // The in-progress lock lives at most until Lambda's first async retry (60 s later): a lock left by a
+    // crashed or timed-out attempt must not outlive the retries and send the event to the DLQ. A switch
+    // still running after that is safe to run twice: the fence and diff-based writes make it idempotent.
+    registerContext: (context) =>
+      idempotent.config.registerLambdaContext({
+        ...context,
+        getRemainingTimeInMillis: () => Math.min(context.getRemainingTimeInMillis(), LOCK_CAP_MS),
+      }),
   };
 };

@@ -349,8 +349,8 @@ describe('serverless package: drift function, alarms and dashboard', () => {
     ]) {
       expect(byMetric(metric), metric).not.toHaveLength(0);
     }
-    expect(byMetric('Errors')).toHaveLength(2);
-    expect(byMetric('Throttles')).toHaveLength(2);
+    expect(byMetric('Errors')).toHaveLength(3);
+    expect(byMetric('Throttles')).toHaveLength(3);
     for (const alarm of all) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
   });
 

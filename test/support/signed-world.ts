@@ -1,4 +1,3 @@
-import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import {
@@ -44,40 +43,7 @@ export const putVectorKeys = async (ssm: SSMClient): Promise<void> => {
   }
 };
 
-export interface CapturedEvent {
-  readonly 'detail-type': string;
-  readonly source: string;
-  readonly detail: Record<string, unknown>;
-  readonly [key: string]: unknown;
-}
-
-/** Everything the tap's queue holds now (polled briefly: the emulator delivers rule targets asynchronously). */
-export const drain = async (
-  sqs: SQSClient,
-  queueUrl: string,
-  atLeast = 0,
-): Promise<CapturedEvent[]> => {
-  const events: CapturedEvent[] = [];
-  const deadline = Date.now() + 3_000;
-  do {
-    const output = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 0,
-      }),
-    );
-    // moto 5.2 leaves `account` out of the events it hands to SQS targets; EventBridge always sets it.
-    events.push(
-      ...(output.Messages ?? []).map(
-        (m) => ({ account: '123456789012', ...JSON.parse(m.Body ?? '{}') }) as CapturedEvent,
-      ),
-    );
-    if (events.length >= atLeast && (output.Messages ?? []).length === 0) break;
-    if (events.length < atLeast) await new Promise((r) => setTimeout(r, 100));
-  } while (Date.now() < deadline);
-  return events;
-};
+export { type CapturedEvent, drain } from '../../dev/topology';
 
 export interface SignedWorld {
   readonly aws: AwsClients;

@@ -1,0 +1,464 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Agent,
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { invocationOnPort } from './invocation-scope';
+import { between, type Random, seededRandom } from './seeded-random';
+
+/**
+ * A fault-injecting HTTP proxy between the AWS SDK and the emulator. Functions reach it through
+ * AWS_ENDPOINT_URL, so the real SDK (its retry strategy, its error parsing) reacts to what it injects:
+ * throttling and 500s in each service's own wire format, added latency, dropped connections (before the
+ * request reaches the emulator, or after it took effect), fixed error codes and PutEvents partial
+ * failures. Rules choose the service, the operation or any predicate on the request, and a rate; a
+ * seeded random source decides, so a run's fault mix is reproducible (its interleavings are not: they
+ * depend on timing). Every call is recorded with the invocation that made it (see invocation-scope.ts).
+ *
+ * A request from an invocation that has already ended is dropped, counted as `cut-off` and left out of
+ * the history: when middy's timeout abandons a handler, its promise keeps running in this process, but
+ * in Lambda the execution environment would be gone and nothing more would be sent. (Requests it sent
+ * before it ended still go through, as they would in AWS.)
+ *
+ * DynamoDB calls are forwarded one at a time: DynamoDB's conditional writes are serialisable per item,
+ * and moto's threaded server does not promise it, so the order in which the proxy sees the emulator's
+ * answers is the order in which the writes took effect.
+ */
+
+export type Service = 'ec2' | 'dynamodb' | 'events' | 'other';
+
+export type Fault =
+  /** EC2: 503 RequestLimitExceeded; DynamoDB: 400 ThrottlingException or ProvisionedThroughputExceededException; EventBridge: 400 ThrottlingException. */
+  | { readonly kind: 'throttle' }
+  /** 500 InternalError (EC2), InternalServerError (DynamoDB), InternalException (EventBridge). */
+  | { readonly kind: 'internal' }
+  /** Hold the request before forwarding it. Latency adds up with any other fault. */
+  | { readonly kind: 'latency'; readonly minMs: number; readonly maxMs: number }
+  /** Destroy the connection: before forwarding, or after the emulator applied the request (the answer is lost). */
+  | { readonly kind: 'drop'; readonly afterForwarding?: boolean }
+  /** A fixed error, e.g. 403 UnauthorizedOperation for one route table. */
+  | {
+      readonly kind: 'error';
+      readonly status: number;
+      readonly code: string;
+      readonly message?: string;
+    }
+  /** PutEvents: 200 with every entry failed (FailedEntryCount = number of entries); nothing is put. */
+  | { readonly kind: 'failedEntry' };
+
+/** A request as the proxy understood it. */
+export interface ProxiedCall {
+  readonly seq: number;
+  readonly service: Service;
+  /** EC2 Action, or the X-Amz-Target operation (UpdateItem, PutEvents, ...). */
+  readonly operation: string;
+  /** EC2 query parameters; empty for the JSON protocols. */
+  readonly params: Readonly<Record<string, string>>;
+  /** The parsed JSON body (DynamoDB, EventBridge); undefined for EC2. */
+  readonly body: unknown;
+  /** The simulated Lambda invocation that sent it, when there was one. */
+  readonly invocation: string | undefined;
+  /** performance.now() when the request arrived. */
+  readonly receivedAt: number;
+}
+
+export interface CallRecord extends ProxiedCall {
+  /** The injected failure or drop, if any (see faultLabel). */
+  fault?: string;
+  delayedMs: number;
+  /** Did the request reach the emulator (and so possibly take effect)? */
+  reachedEmulator: boolean;
+  emulatorStatus?: number;
+  /** performance.now() when the emulator answered. */
+  answeredAt?: number;
+  /** What the client got: an HTTP status, or 'dropped'. */
+  clientStatus?: number | 'dropped';
+}
+
+export interface FaultRule {
+  readonly service?: Service;
+  readonly operations?: readonly string[];
+  readonly when?: (call: ProxiedCall) => boolean;
+  /** Probability per matching request (default 1). */
+  readonly rate?: number;
+  /** Inject at most this many times. */
+  readonly limit?: number;
+  readonly fault: Fault;
+}
+
+export interface FaultProxy {
+  readonly url: string;
+  /** Every call since the last reset, in arrival order. */
+  readonly calls: readonly CallRecord[];
+  /** Faults injected since the last reset, keyed `<service> <label>`. */
+  faults(): Record<string, number>;
+  setRules(rules: readonly FaultRule[]): void;
+  /** Resolves when no request is being handled (stragglers of abandoned invocations included). */
+  idle(): Promise<void>;
+  /** Called when a call is finished (answered or dropped). */
+  onCall(listener: (call: CallRecord) => void): () => void;
+  /** Forget calls, counts, rules and listeners; with a seed, restart the random source from it. */
+  reset(seed?: number): void;
+  close(): Promise<void>;
+}
+
+export const faultLabel = (fault: Fault): string => {
+  switch (fault.kind) {
+    case 'throttle':
+      return 'throttle';
+    case 'internal':
+      return '500';
+    case 'latency':
+      return 'latency';
+    case 'drop':
+      return fault.afterForwarding ? 'drop-after' : 'drop';
+    case 'error':
+      return fault.code;
+    case 'failedEntry':
+      return 'FailedEntryCount';
+  }
+};
+
+/** Ready-made rules for the failures the fault suite's scenarios need. */
+export const failures = {
+  /** Every route write to one table fails, by default with 403 UnauthorizedOperation (never retried). */
+  routeTable: (
+    routeTableId: string,
+    fault: Fault = { kind: 'error', status: 403, code: 'UnauthorizedOperation' },
+  ): FaultRule => ({
+    service: 'ec2',
+    operations: ['ReplaceRoute', 'CreateRoute'],
+    when: (call) => call.params.RouteTableId === routeTableId,
+    fault,
+  }),
+  /** DynamoDB unavailable: every call fails, by default with 500 InternalServerError. */
+  dynamodb: (fault: Fault = { kind: 'internal' }): FaultRule => ({ service: 'dynamodb', fault }),
+  /** PutEvents answers 200 with FailedEntryCount = 1 (the first `limit` times, or always). */
+  putEventsEntry: (limit?: number): FaultRule => ({
+    service: 'events',
+    operations: ['PutEvents'],
+    ...(limit === undefined ? {} : { limit }),
+    fault: { kind: 'failedEntry' },
+  }),
+};
+
+interface Reply {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+const SERVICES: readonly Service[] = ['ec2', 'dynamodb', 'events'];
+
+/** From the SigV4 credential scope (`Credential=<key>/<date>/<region>/<service>/aws4_request`), else X-Amz-Target. */
+export const serviceOf = (headers: IncomingHttpHeaders): Service => {
+  const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(
+    headers.authorization ?? '',
+  )?.[1];
+  const target = String(headers['x-amz-target'] ?? '');
+  const name =
+    scope ??
+    (target.startsWith('DynamoDB_') ? 'dynamodb' : target.startsWith('AWSEvents.') ? 'events' : '');
+  return SERVICES.find((service) => service === name) ?? 'other';
+};
+
+const xmlReply = (status: number, code: string, message: string): Reply => {
+  const requestId = randomUUID();
+  return {
+    status,
+    headers: { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId },
+    body:
+      '<?xml version="1.0" encoding="UTF-8"?>\n' +
+      `<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors>` +
+      `<RequestID>${requestId}</RequestID></Response>`,
+  };
+};
+
+const jsonReply = (service: Service, status: number, payload: object): Reply => ({
+  status,
+  headers: {
+    'content-type':
+      service === 'events' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0',
+    'x-amzn-requestid': randomUUID(),
+  },
+  body: JSON.stringify(payload),
+});
+
+const jsonError = (service: Service, status: number, code: string, message: string): Reply =>
+  jsonReply(service, status, {
+    __type: service === 'dynamodb' ? `com.amazonaws.dynamodb.v20120810#${code}` : code,
+    message,
+  });
+
+/** The reply a failure fault produces, in the wire format of the call's service. */
+const failureReply = (fault: Fault, call: ProxiedCall, random: Random): Reply => {
+  const { service } = call;
+  switch (fault.kind) {
+    case 'throttle':
+      if (service === 'ec2')
+        return xmlReply(503, 'RequestLimitExceeded', 'Request limit exceeded.');
+      if (service === 'dynamodb' && random() < 0.5) {
+        return jsonError(
+          service,
+          400,
+          'ProvisionedThroughputExceededException',
+          'The level of configured provisioned throughput for the table was exceeded.',
+        );
+      }
+      return jsonError(service, 400, 'ThrottlingException', 'Rate exceeded');
+    case 'internal':
+      if (service === 'ec2')
+        return xmlReply(500, 'InternalError', 'An internal error has occurred.');
+      return jsonError(
+        service,
+        500,
+        service === 'dynamodb' ? 'InternalServerError' : 'InternalException',
+        'Internal server error',
+      );
+    case 'error': {
+      const message = fault.message ?? `injected ${fault.code}`;
+      return service === 'ec2'
+        ? xmlReply(fault.status, fault.code, message)
+        : jsonError(service, fault.status, fault.code, message);
+    }
+    case 'failedEntry': {
+      const entries = (call.body as { Entries?: unknown[] } | undefined)?.Entries ?? [{}];
+      return jsonReply(service, 200, {
+        FailedEntryCount: entries.length,
+        Entries: entries.map(() => ({
+          ErrorCode: 'InternalFailure',
+          ErrorMessage: 'injected partial failure',
+        })),
+      });
+    }
+    default:
+      throw new Error(`fault ${fault.kind} has no reply`);
+  }
+};
+
+const matches = (rule: FaultRule, call: ProxiedCall): boolean =>
+  (rule.service === undefined || rule.service === call.service) &&
+  (rule.operations === undefined || rule.operations.includes(call.operation)) &&
+  (rule.when === undefined || rule.when(call));
+
+const readBody = async (req: IncomingMessage): Promise<Buffer> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+};
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length']);
+
+const forward = (target: URL, agent: Agent, req: IncomingMessage, body: Buffer): Promise<Reply> =>
+  new Promise((resolve, reject) => {
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(([name]) => !HOP_BY_HOP.has(name)),
+    );
+    const upstream = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        agent,
+        headers: { ...headers, host: target.host, 'content-length': String(body.length) },
+      },
+      (res) => {
+        readBody(res).then((answer) => {
+          const passed = Object.entries(res.headers).filter(
+            ([name, value]) => !HOP_BY_HOP.has(name) && typeof value === 'string',
+          ) as [string, string][];
+          resolve({
+            status: res.statusCode ?? 502,
+            headers: Object.fromEntries(passed),
+            body: answer.toString('utf8'),
+          });
+        }, reject);
+      },
+    );
+    upstream.setTimeout(15_000, () => upstream.destroy(new Error('the emulator did not answer')));
+    upstream.on('error', reject);
+    upstream.end(body);
+  });
+
+const send = (res: ServerResponse, reply: Reply) => {
+  res.writeHead(reply.status, {
+    ...reply.headers,
+    'content-length': String(Buffer.byteLength(reply.body)),
+  });
+  res.end(reply.body);
+};
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export interface FaultProxyOptions {
+  /** The emulator's URL. */
+  readonly target: string;
+  readonly seed: number;
+  readonly rules?: readonly FaultRule[];
+}
+
+export const startFaultProxy = async (options: FaultProxyOptions): Promise<FaultProxy> => {
+  const target = new URL(options.target);
+  const agent = new Agent({ keepAlive: false });
+  let random = seededRandom(options.seed);
+  let rules: readonly FaultRule[] = options.rules ?? [];
+  let injections = new Map<FaultRule, number>();
+  let calls: CallRecord[] = [];
+  let counts: Record<string, number> = {};
+  let seq = 0;
+  const listeners = new Set<(call: CallRecord) => void>();
+  let dynamodbTurn: Promise<unknown> = Promise.resolve();
+
+  const count = (service: Service, label: string) => {
+    const key = `${service} ${label}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  };
+
+  const choose = (call: ProxiedCall): { delayMs: number; failure?: Fault } => {
+    let delayMs = 0;
+    for (const rule of rules) {
+      if (!matches(rule, call)) continue;
+      const used = injections.get(rule) ?? 0;
+      if (rule.limit !== undefined && used >= rule.limit) continue;
+      if (random() >= (rule.rate ?? 1)) continue;
+      injections.set(rule, used + 1);
+      count(call.service, faultLabel(rule.fault));
+      if (rule.fault.kind === 'latency') {
+        delayMs += between(random, rule.fault.minMs, rule.fault.maxMs);
+        continue;
+      }
+      return { delayMs, failure: rule.fault };
+    }
+    return { delayMs };
+  };
+
+  const toEmulator = (service: Service, req: IncomingMessage, body: Buffer): Promise<Reply> => {
+    if (service !== 'dynamodb') return forward(target, agent, req, body);
+    const turn = dynamodbTurn.then(() => forward(target, agent, req, body));
+    dynamodbTurn = turn.catch(() => undefined);
+    return turn;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const raw = await readBody(req);
+    const service = serviceOf(req.headers);
+    const text = raw.toString('utf8');
+    const params =
+      service === 'ec2'
+        ? Object.fromEntries(new URLSearchParams(text))
+        : ({} as Record<string, string>);
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const invocation = invocationOnPort(req.socket.remotePort);
+    const record: CallRecord = {
+      seq: seq++,
+      service,
+      operation: params.Action ?? target.slice(target.indexOf('.') + 1),
+      params,
+      body: service === 'ec2' || text === '' ? undefined : JSON.parse(text),
+      invocation: invocation?.id,
+      receivedAt: performance.now(),
+      delayedMs: 0,
+      reachedEmulator: false,
+    };
+    // A request sent after its invocation ended would not exist in AWS: it is not part of the history.
+    if (invocation?.ended === true) {
+      count(service, 'cut-off');
+      req.socket.destroy();
+      return;
+    }
+    calls.push(record);
+    const finish = (status: number | 'dropped') => {
+      record.clientStatus = status;
+      for (const listener of listeners) listener(record);
+    };
+
+    const { delayMs, failure } = choose(record);
+    if (failure) record.fault = faultLabel(failure);
+    record.delayedMs = delayMs;
+    if (delayMs > 0) await sleep(delayMs);
+
+    if (failure?.kind === 'drop' && !failure.afterForwarding) {
+      req.socket.destroy();
+      return finish('dropped');
+    }
+    if (failure !== undefined && failure.kind !== 'drop') {
+      send(res, failureReply(failure, record, random));
+      return finish(res.statusCode);
+    }
+    record.reachedEmulator = true;
+    let reply: Reply;
+    try {
+      reply = await toEmulator(service, req, raw);
+    } catch {
+      // Not injected, but the client sees a dropped connection all the same: keep it visible.
+      record.fault = 'emulator-error';
+      count(service, 'emulator-error');
+      req.socket.destroy();
+      return finish('dropped');
+    }
+    record.emulatorStatus = reply.status;
+    record.answeredAt = performance.now();
+    if (failure?.kind === 'drop') {
+      req.socket.destroy();
+      return finish('dropped');
+    }
+    send(res, reply);
+    finish(reply.status);
+  };
+
+  let inFlight = 0;
+  let whenIdle: (() => void)[] = [];
+  const server = createServer((req, res) => {
+    inFlight++;
+    handle(req, res)
+      .catch(() => req.socket.destroy())
+      .finally(() => {
+        inFlight--;
+        if (inFlight > 0) return;
+        for (const resolve of whenIdle) resolve();
+        whenIdle = [];
+      });
+  });
+  // Idle keep-alive sockets must not be closed by the proxy: that would be a fault nobody injected.
+  server.keepAliveTimeout = 120_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get calls() {
+      return calls;
+    },
+    faults: () => ({ ...counts }),
+    setRules: (next) => {
+      rules = next;
+      injections = new Map();
+    },
+    idle: () =>
+      inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => whenIdle.push(resolve)),
+    onCall: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    reset: (seed) => {
+      if (seed !== undefined) random = seededRandom(seed);
+      rules = [];
+      injections = new Map();
+      calls = [];
+      counts = {};
+      listeners.clear();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+        agent.destroy();
+      }),
+  };
+};

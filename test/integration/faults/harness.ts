@@ -1,0 +1,329 @@
+/**
+ * The fault suite's world: one topology on the shared moto_server per test file, the fault proxy in front
+ * of it (functions reach AWS only through the proxy; the harness reads and resets state directly on moto),
+ * and per test a fresh run: new state and idempotency tables, a new bus, routes back on node1.
+ * A run that asserts on published results asks for a tap (a rule with an SQS target) on its bus; the
+ * others do without, because moto takes a few hundred milliseconds per PutEvents that reaches an SQS target.
+ */
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ReplaceRouteCommand } from '@aws-sdk/client-ec2';
+import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type Delivery,
+  type DeliveryLog,
+  type DeliveryOptions,
+  deliver,
+  type Invoke,
+} from '../../../dev/delivery';
+import { type FaultProxy, startFaultProxy } from '../../../dev/fault-proxy';
+import {
+  type ClaimOf,
+  checkInvariants,
+  type InvariantReport,
+  routeWrites,
+} from '../../../dev/history';
+import {
+  type AwsClients,
+  buildTopology,
+  CLUSTER,
+  createBusTap,
+  createTables,
+  type Tables,
+  type Topology,
+  topologyConfig,
+  VIP,
+  vipTargets,
+} from '../../../dev/topology';
+import { buildDeps } from '../../../functions/route-switch/deps';
+import { instrument, makeHandler } from '../../../functions/route-switch/handler';
+import { COMPLETED, FAILED } from '../../../shared/events/route-switch-result';
+import { clients, motoUrl, resetEmulator, writeConfig } from '../../support/emulator';
+import { switchRequestEvent } from '../../support/events';
+import { recordRun } from './summary';
+
+export const RECORD_KEY = `${CLUSTER}#${VIP}`;
+
+export interface PlannedEvent {
+  readonly id: string;
+  readonly event: unknown;
+}
+
+export interface SettledRun {
+  readonly report: InvariantReport;
+  readonly log: DeliveryLog;
+  /** Route writes the proxy saw (requests, faulted or not). */
+  readonly writes: ReturnType<typeof routeWrites>;
+  readonly record: { owner: string; eni: string; orderToken: number; phase: string } | undefined;
+  readonly targets: Record<string, string>;
+  /**
+   * The tables disagreed with the record once the deliveries were over, so a drift repair ran before
+   * the final state was read (the history file then tells why).
+   */
+  readonly drifted: boolean;
+  /** Where the whole history was written, when an invariant was violated or the tables drifted. */
+  readonly historyFile: string | undefined;
+}
+
+export interface FaultRun {
+  readonly tables: Tables;
+  readonly proxy: FaultProxy;
+  readonly topology: Topology;
+  readonly eni: (node: string) => string;
+  /** A `Route Switch Requested` event claiming the VIP for a node at an order token. */
+  readonly claim: (node: string, orderToken: number) => PlannedEvent;
+  readonly deliver: (
+    plan: readonly Delivery[],
+    options?: Omit<DeliveryOptions, 'newContainer'>,
+  ) => Promise<DeliveryLog>;
+  /**
+   * Settle the run and judge it: wait for stragglers; if a managed table disagrees with the record, run
+   * the drift repair the design relies on (a `repair` request for the recorded claim, faults off); read
+   * the final state straight from the emulator; check the invariants against the whole history (every
+   * log given, plus the repair's); add the run to the suite's summary.
+   */
+  readonly settle: (
+    logs: readonly DeliveryLog[],
+    options?: { excludedTables?: readonly string[] },
+  ) => Promise<SettledRun>;
+  /** Route Switch Completed / Failed events published so far. */
+  readonly published: () => Promise<{ detailType: string; detail: Record<string, unknown> }[]>;
+}
+
+export interface FaultWorld {
+  readonly aws: AwsClients;
+  readonly topology: Topology;
+  readonly proxy: FaultProxy;
+  /** A fresh run; `seed` restarts the proxy's random source; `tap` captures the published results. */
+  begin(scenario: string, options?: { seed?: number; tap?: boolean }): Promise<FaultRun>;
+  close(): Promise<void>;
+}
+
+let runs = 0;
+
+/** Keep the evidence of a violation: the whole history, as JSON, in the temporary directory. */
+const dumpHistory = (scenario: string, history: object): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'routekeeper-faults-history-'));
+  const path = join(dir, `${scenario.replace(/[^a-z0-9]+/gi, '-')}.json`);
+  writeFileSync(path, JSON.stringify(history, null, 1));
+  return path;
+};
+
+/** One world per test file: moto reset, topology built, proxy started, functions pointed at the proxy. */
+export const openWorld = async (
+  file: string,
+  options: { seed: number; routeTables?: number },
+): Promise<FaultWorld> => {
+  await resetEmulator();
+  const aws = clients();
+  const topology = await buildTopology(aws.ec2, { routeTables: options.routeTables ?? 2 });
+  const proxy = await startFaultProxy({ target: motoUrl(), seed: options.seed });
+  // buildDeps passes the env's AWS_ENDPOINT_URL to its clients; anything that reads the process
+  // environment instead must reach the proxy too, never the emulator directly.
+  process.env.AWS_ENDPOINT_URL = proxy.url;
+  const configPath = writeConfig(topologyConfig(topology));
+  const enis = new Map(topology.nodes.map((node) => [node.name, node.eniId]));
+  const eni = (node: string) => enis.get(node) ?? `unknown-node-${node}`;
+  const node1 = eni('node1');
+
+  const begin = async (
+    scenario: string,
+    runOptions: { seed?: number; tap?: boolean } = {},
+  ): Promise<FaultRun> => {
+    const n = ++runs;
+    // Requests an abandoned invocation of the previous run sent before it ended must land first.
+    await proxy.idle();
+    proxy.reset(runOptions.seed);
+    await Promise.all(
+      topology.routeTables.map((RouteTableId) =>
+        aws.ec2.send(
+          new ReplaceRouteCommand({
+            RouteTableId,
+            DestinationCidrBlock: `${VIP}/32`,
+            NetworkInterfaceId: node1,
+          }),
+        ),
+      ),
+    );
+    const tables = await createTables(aws.dynamodb, `faults-${process.pid}-${n}`);
+    const bus = `faults-${process.pid}-${n}`;
+    const tap = runOptions.tap
+      ? await createBusTap(aws, bus, [COMPLETED, FAILED])
+      : await aws.events.send(new CreateEventBusCommand({ Name: bus })).then(() => undefined);
+    const initialTargets = await vipTargets(aws.ec2, topology.routeTables);
+    const env = {
+      ...process.env,
+      AWS_ENDPOINT_URL: proxy.url,
+      ROUTEKEEPER_CONFIG: configPath,
+      STATE_TABLE: tables.state,
+      IDEMPOTENCY_TABLE: tables.idempotency,
+      EVENT_BUS_NAME: bus,
+      VERIFY_BUDGET_MS: '1000',
+    };
+    const newContainer = (): Invoke => instrument(makeHandler(buildDeps(env)));
+    const claims = new Map<string, ClaimOf>();
+    let planned = 0;
+
+    const claim = (node: string, orderToken: number): PlannedEvent => {
+      const id = `${node}@${orderToken}`;
+      claims.set(id, { key: RECORD_KEY, node, eni: eni(node), orderToken });
+      return { id, event: { ...switchRequestEvent({ node, orderToken }), id } };
+    };
+
+    const readRecord = async () => {
+      const item = (
+        await DynamoDBDocumentClient.from(aws.dynamodb).send(
+          new GetCommand({
+            TableName: tables.state,
+            Key: { pk: RECORD_KEY },
+            ConsistentRead: true,
+          }),
+        )
+      ).Item;
+      return item === undefined
+        ? undefined
+        : {
+            owner: String(item.owner),
+            eni: String(item.eni),
+            orderToken: Number(item.orderToken),
+            phase: String(item.phase),
+          };
+    };
+
+    return {
+      tables,
+      proxy,
+      topology,
+      eni,
+      claim,
+      deliver: (plan, deliveryOptions = {}) => {
+        planned += plan.length;
+        return deliver(plan, { ...deliveryOptions, newContainer });
+      },
+      settle: async (logs, settleOptions = {}) => {
+        await proxy.idle();
+        const readState = async () => {
+          const [record, targets] = await Promise.all([
+            readRecord(),
+            vipTargets(aws.ec2, topology.routeTables),
+          ]);
+          return { record, targets };
+        };
+        const excluded = new Set(settleOptions.excludedTables ?? []);
+        const before = await readState();
+        const drifted =
+          before.record !== undefined &&
+          topology.routeTables.some(
+            (id) => !excluded.has(id) && before.targets[id] !== before.record?.eni,
+          );
+        // What the drift check in repair mode does: ask routeSwitch to apply the recorded claim again.
+        const repairLogs: DeliveryLog[] = [];
+        if (drifted && before.record !== undefined) {
+          proxy.setRules([]);
+          const { owner, orderToken } = before.record;
+          const id = `repair:${owner}@${orderToken}`;
+          claims.set(id, { key: RECORD_KEY, node: owner, eni: eni(owner), orderToken });
+          const event = {
+            ...switchRequestEvent({
+              node: owner,
+              orderToken,
+              reason: 'repair',
+              idempotencyKey: `repair#${RECORD_KEY}#${owner}#${orderToken}`,
+            }),
+            id,
+          };
+          planned += 1;
+          repairLogs.push(
+            await deliver([{ eventId: id, copy: 0, atMs: 0, event }], { newContainer }),
+          );
+          await proxy.idle();
+        }
+        const { record, targets } = drifted ? await readState() : before;
+        const all = [...logs, ...repairLogs];
+        const log: DeliveryLog = {
+          invocations: all.flatMap((l) => l.invocations),
+          deliveries: all.flatMap((l) => l.deliveries),
+          deadLetters: all.flatMap((l) => l.deadLetters),
+        };
+        const calls = [...proxy.calls];
+        const report = checkInvariants({
+          stateTable: tables.state,
+          claims,
+          planned,
+          log,
+          calls,
+          vips: [
+            {
+              key: RECORD_KEY,
+              managedTables: topology.routeTables,
+              excludedTables: [...excluded],
+              initialTargets,
+              finalTargets: targets,
+              record,
+            },
+          ],
+        });
+        const writes = routeWrites(calls);
+        const historyFile =
+          report.violations.length === 0 && !drifted
+            ? undefined
+            : dumpHistory(scenario, {
+                report,
+                before,
+                record,
+                targets,
+                initialTargets,
+                log,
+                calls,
+              });
+        recordRun(file, {
+          scenario,
+          events: new Set(log.deliveries.map((d) => d.eventId)).size,
+          deliveries: log.deliveries.length,
+          invocations: log.invocations.length,
+          deadLettered: log.deadLetters.length,
+          repairs: repairLogs.length,
+          routeWrites: writes.length,
+          faults: proxy.faults(),
+          checks: report.checks,
+          violations: report.violations.length,
+        });
+        return { report, log, writes, record, targets, drifted, historyFile };
+      },
+      published: async () => {
+        if (tap === undefined)
+          throw new Error(`run "${scenario}" has no tap: begin it with { tap: true }`);
+        const output = await aws.sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: tap.queueUrl, MaxNumberOfMessages: 10 }),
+        );
+        return (output.Messages ?? []).map((message) => {
+          const body = JSON.parse(message.Body ?? '{}');
+          return { detailType: body['detail-type'], detail: body.detail };
+        });
+      },
+    };
+  };
+
+  return {
+    aws,
+    topology,
+    proxy,
+    begin,
+    close: async () => {
+      await proxy.close();
+    },
+  };
+};
+
+/** Deliver events one after another, `gapMs` apart, in the given order: a hand-written plan. */
+export const inOrder = (events: readonly PlannedEvent[], gapMs: number): Delivery[] =>
+  events.map(({ id, event }, i) => ({
+    eventId: id,
+    copy: events.slice(0, i).filter((earlier) => earlier.id === id).length,
+    atMs: i * gapMs,
+    event,
+  }));
