@@ -1,5 +1,4 @@
 import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
-import type { Context } from 'aws-lambda';
 import { startFaultProxy } from '../dev/fault-proxy';
 import type { Moto } from '../dev/moto';
 import {
@@ -10,14 +9,13 @@ import {
   emulatorClients,
   recordHeartbeats,
   topologyConfig,
-  VIP,
 } from '../dev/topology';
 import { buildDeps as buildDriftDeps } from '../functions/drift/deps';
 import { makeHandler as makeDriftHandler } from '../functions/drift/handler';
 import { buildDeps as buildSwitchDeps } from '../functions/route-switch/deps';
 import { instrument, makeHandler } from '../functions/route-switch/handler';
 import type { SwitchOutcome } from '../shared/domain/outcomes';
-import { writeTempJson } from './temp';
+import { lambdaContext, switchRequest, writeTempJson } from './support';
 
 /**
  * Part (b): EC2 API calls of one failover and of one drift run as the configuration grows, counted at
@@ -32,13 +30,6 @@ export interface EconomyRow {
 }
 
 const BUS = 'routekeeper-economy';
-
-const context = (): Context =>
-  ({
-    functionName: 'bench-economy',
-    awsRequestId: 'bench',
-    getRemainingTimeInMillis: () => 60_000,
-  }) as unknown as Context;
 
 export const measureEconomy = async (
   moto: Moto,
@@ -73,9 +64,12 @@ export const measureEconomy = async (
 
     // Warm the container (cached VPC CIDRs, connections) with a first claim, then count one failover.
     const token = Date.now();
-    await switchTo(requestEvent('node1', token), context());
+    await switchTo(switchRequest('node1', token), lambdaContext('economy'));
     proxy.reset();
-    const outcome = (await switchTo(requestEvent('node2', token + 1), context())) as SwitchOutcome;
+    const outcome = (await switchTo(
+      switchRequest('node2', token + 1),
+      lambdaContext('economy'),
+    )) as SwitchOutcome;
     if (outcome.kind !== 'Switched')
       throw new Error(`failover ended ${outcome.kind}: ${outcome.detail ?? ''}`);
     const failover = ec2Calls();
@@ -100,24 +94,3 @@ export const measureEconomy = async (
     await proxy.close();
   }
 };
-
-const requestEvent = (node: string, orderToken: number) => ({
-  version: '0',
-  id: `economy-${orderToken}`,
-  'detail-type': 'Route Switch Requested',
-  source: 'routekeeper',
-  account: '123456789012',
-  time: new Date().toISOString(),
-  region: 'us-east-1',
-  resources: [],
-  detail: {
-    version: '1',
-    cluster: CLUSTER,
-    vip: VIP,
-    node,
-    orderToken,
-    idempotencyKey: `failover#${CLUSTER}#${VIP}#${node}#${orderToken}`,
-    reason: 'failover',
-    requestedAt: new Date().toISOString(),
-  },
-});

@@ -1,11 +1,9 @@
 import { CreateRouteCommand, CreateRouteTableCommand } from '@aws-sdk/client-ec2';
 import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
-import type { Context } from 'aws-lambda';
 import { startFaultProxy } from '../dev/fault-proxy';
 import type { Moto } from '../dev/moto';
 import {
   buildTopology,
-  CLUSTER,
   createTables,
   emulatorClients,
   topologyConfig,
@@ -16,7 +14,7 @@ import { buildDeps } from '../functions/route-switch/deps';
 import { instrument, makeHandler } from '../functions/route-switch/handler';
 import { RetryableSwitchError } from '../shared/domain/errors';
 import type { SwitchOutcome } from '../shared/domain/outcomes';
-import { writeTempJson } from './temp';
+import { lambdaContext, switchRequest, writeTempJson } from './support';
 
 /**
  * Part (d): one failover that must replace N routes while EC2's mutating-call throttle is in force.
@@ -55,13 +53,6 @@ export const tokenBucket = (
     },
   };
 };
-
-const context = (): Context =>
-  ({
-    functionName: 'bench-pacing',
-    awsRequestId: 'bench',
-    getRemainingTimeInMillis: () => 900_000,
-  }) as unknown as Context;
 
 export const measurePacing = async (
   moto: Moto,
@@ -120,33 +111,13 @@ export const measurePacing = async (
         }),
       ),
     );
-    const token = Date.now();
-    const event = {
-      version: '0',
-      id: 'pacing',
-      'detail-type': 'Route Switch Requested',
-      source: 'routekeeper',
-      account: '123456789012',
-      time: new Date().toISOString(),
-      region: 'us-east-1',
-      resources: [],
-      detail: {
-        version: '1',
-        cluster: CLUSTER,
-        vip: VIP,
-        node: 'node2',
-        orderToken: token,
-        idempotencyKey: `failover#${CLUSTER}#${VIP}#node2#${token}`,
-        reason: 'failover',
-        requestedAt: new Date().toISOString(),
-      },
-    };
+    const event = switchRequest('node2', Date.now());
     const started = performance.now();
     let invocations = 0;
     for (;;) {
       invocations++;
       try {
-        const outcome = (await handler(event, context())) as SwitchOutcome;
+        const outcome = (await handler(event, lambdaContext('pacing', 900_000))) as SwitchOutcome;
         log(`    invocation ${invocations}: ${outcome.kind}`);
         break;
       } catch (error) {

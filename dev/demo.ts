@@ -393,11 +393,13 @@ const story = async (world: World): Promise<void> => {
   await printTables(world, 'route tables at the end');
 };
 
-const doctor = async (world: World, full = true) => {
+/** `routekeeper doctor` in-process (its main()), read-only, against the emulator; returns what it printed. */
+const runDoctor = async (world: World, ...extra: string[]): Promise<string> => {
   let out = '';
   await routekeeperCli(
     [
       'doctor',
+      ...extra,
       '--config',
       world.configPath,
       '--state-table',
@@ -409,32 +411,19 @@ const doctor = async (world: World, full = true) => {
     ],
     { out: (text) => (out += text), err: () => undefined, env: world.env },
   );
-  const lines = out.trimEnd().split('\n');
+  return out;
+};
+
+const doctor = async (world: World, full = true) => {
+  const lines = (await runDoctor(world)).trimEnd().split('\n');
   const brief = lines.filter(
     (line, i) => line.includes('✗') || lines[i - 1]?.includes('✗') || line.startsWith('Summary'),
   );
   for (const line of full ? lines : brief) say(line);
-  let json = '';
-  await routekeeperCli(
-    [
-      'doctor',
-      '--json',
-      '--config',
-      world.configPath,
-      '--state-table',
-      world.tables.state,
-      '--liveness-table',
-      world.tables.liveness,
-      '--no-probes',
-      '--quiet',
-    ],
-    { out: (text) => (json += text), err: () => undefined, env: world.env },
-  );
-  const results = (
-    JSON.parse(json) as {
-      clusters: { results: { check: string; code: string; outcome: string }[] }[];
-    }
-  ).clusters.flatMap((c) => c.results);
+  const report = JSON.parse(await runDoctor(world, '--json')) as {
+    clusters: { results: { check: string; code: string; outcome: string }[] }[];
+  };
+  const results = report.clusters.flatMap((c) => c.results);
   return {
     failed: results.filter((r) => r.outcome === 'fail').length,
     unknown: results.filter((r) => r.outcome === 'unknown').map((r) => `${r.check} ${r.code}`),

@@ -1,0 +1,248 @@
+/**
+ * `npm run bench`: routekeeper's speed and cost, measured in one run against one moto_server, printed as
+ * tables with the targets beside the measured values, and written as JSON to bench/results/latest.json
+ * (and a dated copy). Parts: (a) failover latency, (b) EC2 calls per failover and drift run, (c) bundle
+ * size and cold import, (d) pacing under EC2's mutating-call throttle. `--quick` runs fewer iterations.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Moto, MotoMissingError, startMoto } from '../dev/moto';
+import { REGION } from '../dev/topology';
+import { type BundleRow, measureBundles } from './bundles';
+import { type EconomyRow, measureEconomy } from './economy';
+import { awsCliAvailable, type LatencyRow, measureLatency } from './latency';
+import { measurePacing, type PacingRow } from './pacing';
+import { round, table } from './stats';
+
+const quick = process.argv.includes('--quick');
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const ms = (value: number) => round(value, 1);
+const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+
+const TARGETS = {
+  fullPathVsBare: 1.5,
+  cliVsRoutekeeperAt4: 20,
+  coldImportMs: 400,
+  pacingOverLimit: 0.1,
+} as const;
+
+const latencyPart = async (moto: Moto): Promise<LatencyRow[]> => {
+  const rows: LatencyRow[] = [];
+  for (const tables of [1, 4, 16]) {
+    log(`(a) failover latency, ${tables} route table(s)`);
+    rows.push(
+      await measureLatency(moto, tables, {
+        runs: quick ? 10 : 30,
+        // Each CLI failover is 3N processes of about a second: fewer samples, stated in the table.
+        cliRuns: (n) => (quick ? 1 : n >= 16 ? 3 : n >= 4 ? 5 : 10),
+        log,
+      }),
+    );
+  }
+  return rows;
+};
+
+const economyPart = async (moto: Moto): Promise<EconomyRow[]> => {
+  const rows: EconomyRow[] = [];
+  const sizes: [number, number][] = quick
+    ? [
+        [1, 2],
+        [10, 10],
+      ]
+    : [
+        [1, 2],
+        [10, 10],
+        [50, 25],
+        [100, 50],
+      ];
+  for (const [vips, tables] of sizes) {
+    log(`(b) API calls, ${vips} VIP(s) x ${tables} route tables`);
+    rows.push(await measureEconomy(moto, vips, tables));
+  }
+  return rows;
+};
+
+const pacingPart = async (moto: Moto): Promise<PacingRow[]> => {
+  const rows: PacingRow[] = [];
+  for (const replacements of quick ? [100] : [200, 500]) {
+    log(`(d) pacing, ${replacements} route replacements under the mutating bucket`);
+    rows.push(await measurePacing(moto, replacements, log));
+  }
+  return rows;
+};
+
+const render = (a: LatencyRow[], b: EconomyRow[], c: BundleRow[], d: PacingRow[]): string => {
+  const out: string[] = [];
+  out.push(
+    '(a) failover latency, ms: median / p95 (routekeeper = heartbeat fn + routeSwitch fn, in-process)',
+  );
+  out.push(
+    table(
+      [
+        'tables',
+        'routekeeper',
+        'heartbeat fn',
+        'routeSwitch fn',
+        'bus delivery*',
+        'bare SDK',
+        'aws CLI (n)',
+        'rk / bare',
+        'CLI / rk',
+      ],
+      a.map((r) => [
+        r.tables,
+        `${ms(r.routekeeper.median)} / ${ms(r.routekeeper.p95)}`,
+        `${ms(r.heartbeatFn.median)} / ${ms(r.heartbeatFn.p95)}`,
+        `${ms(r.routeSwitchFn.median)} / ${ms(r.routeSwitchFn.p95)}`,
+        `${ms(r.delivery.median)} / ${ms(r.delivery.p95)}`,
+        `${ms(r.bareSdk.median)} / ${ms(r.bareSdk.p95)}`,
+        r.awsCli ? `${ms(r.awsCli.median)} (${r.awsCli.n})` : 'skipped: no aws',
+        `${round(r.routekeeper.median / r.bareSdk.median, 2)}x`,
+        r.awsCli ? `${round(r.awsCli.median / r.routekeeper.median, 1)}x` : '-',
+      ]),
+    ),
+  );
+  out.push(
+    '* the emulator delivering Route Switch Requested between the functions; reported, not in the path',
+  );
+  const at4 = a.find((r) => r.tables === 4);
+  const worstRatio = Math.max(...a.map((r) => r.routekeeper.median / r.bareSdk.median));
+  out.push(
+    `targets: full path <= ${TARGETS.fullPathVsBare}x bare SDK: worst ${round(worstRatio, 2)}x, ${verdict(worstRatio <= TARGETS.fullPathVsBare)}; ` +
+      `>= ${TARGETS.cliVsRoutekeeperAt4}x faster than the CLI at 4 tables: ${
+        at4?.awsCli
+          ? `${round(at4.awsCli.median / at4.routekeeper.median, 1)}x, ${verdict(at4.awsCli.median / at4.routekeeper.median >= TARGETS.cliVsRoutekeeperAt4)}`
+          : 'not measured (no aws CLI)'
+      }`,
+  );
+  out.push('', '(b) EC2 API calls (counted at an HTTP proxy in front of the emulator)');
+  out.push(
+    table(
+      ['VIPs', 'route tables', 'per failover', 'of which writes', 'per drift run'],
+      b.map((r) => [r.vips, r.routeTables, r.failoverEc2Calls, r.failoverWrites, r.driftEc2Calls]),
+    ),
+  );
+  const driftCalls = new Set(b.map((r) => r.driftEc2Calls));
+  out.push(
+    `target: drift reads flat in the number of VIPs: ${driftCalls.size === 1 ? `${[...driftCalls][0]} calls at every size, met` : `varies (${[...driftCalls].join(', ')}), NOT met`}`,
+  );
+  out.push(
+    '',
+    '(c) packaged functions: zip size and cold import (fresh node process, median of 10)',
+  );
+  out.push(
+    table(
+      ['function', 'zip KB', 'bundle KB', 'cold import ms'],
+      c.map((r) => [
+        r.fn,
+        round(r.zipBytes / 1024, 0),
+        round(r.jsBytes / 1024, 0),
+        ms(r.coldImportMs),
+      ]),
+    ),
+  );
+  const slowest = Math.max(...c.map((r) => r.coldImportMs));
+  out.push(
+    `target: cold import <= ${TARGETS.coldImportMs} ms per function: slowest ${ms(slowest)} ms, ${verdict(slowest <= TARGETS.coldImportMs)}`,
+  );
+  out.push(
+    '',
+    "(d) one failover of N routes under EC2's mutating bucket (50 burst, 5/s refill, RequestLimitExceeded when empty)",
+  );
+  out.push(
+    table(
+      [
+        'replacements',
+        'seconds',
+        'physical limit s',
+        'over limit',
+        'throttled',
+        'invocations',
+        'unswitched',
+      ],
+      d.map((r) => [
+        r.replacements,
+        round(r.seconds, 1),
+        r.physicalLimitSeconds,
+        `${round(((r.seconds - r.physicalLimitSeconds) / Math.max(1, r.physicalLimitSeconds)) * 100, 1)}%`,
+        r.throttled,
+        r.invocations,
+        r.unswitched,
+      ]),
+    ),
+  );
+  const largest = d[d.length - 1];
+  if (largest) {
+    const over =
+      (largest.seconds - largest.physicalLimitSeconds) / Math.max(1, largest.physicalLimitSeconds);
+    out.push(
+      `target: ${largest.replacements} replacements within ${TARGETS.pacingOverLimit * 100}% of the physical limit, none unswitched: ` +
+        `${round(over * 100, 1)}% over, ${largest.unswitched} unswitched, ${verdict(over <= TARGETS.pacingOverLimit && largest.unswitched === 0)}`,
+    );
+  }
+  return out.join('\n');
+};
+
+const main = async () => {
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_REGION: REGION,
+  });
+  let moto: Moto | undefined;
+  try {
+    moto = await startMoto();
+    process.env.AWS_ENDPOINT_URL = moto.url;
+    log(
+      `emulator: ${moto.url}${awsCliAvailable() ? '' : ' (no aws CLI on PATH: the CLI column is skipped)'}`,
+    );
+    const a = await latencyPart(moto);
+    const b = await economyPart(moto);
+    log('(c) packaging every function and timing cold imports');
+    const c = measureBundles({
+      ...process.env,
+      ROUTEKEEPER_CONFIG: 'config/routekeeper.dev.json',
+      STATE_TABLE: 'bench-state',
+      IDEMPOTENCY_TABLE: 'bench-idempotency',
+      DEDUPE_TABLE: 'bench-dedupe',
+      LIVENESS_TABLE: 'bench-liveness',
+      EVENT_BUS_NAME: 'bench',
+      AWS_REGION: 'ap-northeast-1',
+    });
+    const d = await pacingPart(moto);
+    const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${round(totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`;
+    const report = render(a, b, c, d);
+    console.log(
+      `routekeeper benchmark${quick ? ' (quick)' : ''} — ${new Date().toISOString()} — ${machine}\n`,
+    );
+    console.log(report);
+    const dir = resolve(__dirname, 'results');
+    mkdirSync(dir, { recursive: true });
+    const json = JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        machine,
+        quick,
+        targets: TARGETS,
+        latency: a,
+        economy: b,
+        bundles: c,
+        pacing: d,
+      },
+      null,
+      2,
+    );
+    writeFileSync(join(dir, 'latest.json'), json);
+    writeFileSync(join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), json);
+    console.log(`\nwritten: bench/results/latest.json`);
+  } catch (error) {
+    if (error instanceof MotoMissingError) console.error(error.message);
+    else console.error('benchmark FAILED:', error);
+    process.exitCode = 1;
+  } finally {
+    await moto?.stop();
+  }
+};
+
+void main();
