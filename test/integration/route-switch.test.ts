@@ -8,6 +8,7 @@
  * states and DryRun (ignored by moto).
  */
 
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteRouteCommand } from '@aws-sdk/client-ec2';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -39,7 +40,7 @@ interface World {
   topology: Topology;
   tables: Tables;
   queueUrl: string;
-  handle: (event: unknown) => Promise<SwitchOutcome>;
+  handle: (event: unknown, remainingMs?: number) => Promise<SwitchOutcome>;
 }
 
 const setUp = async (vip: Parameters<typeof topologyConfig>[1] = {}): Promise<World> => {
@@ -61,7 +62,7 @@ const setUp = async (vip: Parameters<typeof topologyConfig>[1] = {}): Promise<Wo
     topology,
     tables,
     queueUrl: tap.queueUrl,
-    handle: (event) => handler(event, lambdaContext() as Context),
+    handle: (event, remainingMs) => handler(event, lambdaContext(remainingMs) as Context),
   };
 };
 
@@ -173,6 +174,24 @@ describe('routeSwitch on the emulator', () => {
     expect(targets).toEqual({ [first]: 'none', [second]: world.topology.nodes[1]?.eniId });
     const events = await drain(world.aws.sqs, world.queueUrl);
     expect(events.map((e) => [e['detail-type'], e.detail.outcome])).toEqual([[FAILED, 'Partial']]);
+  });
+});
+
+describe('routeSwitch idempotency lock on the emulator', () => {
+  it('holds the in-progress lock at most 55 s even with 300 s left, so a crashed attempt never outlives the retries', async () => {
+    // Prepare
+    const world = await setUp();
+    const started = Date.now();
+    // Act
+    await world.handle(switchRequestEvent({ node: 'node2', orderToken: 2_000 }), 300_000);
+    // Assess
+    const records = await world.aws.dynamodb.send(
+      new ScanCommand({ TableName: world.tables.idempotency }),
+    );
+    const expiry = Number(records.Items?.[0]?.in_progress_expiration?.N);
+    expect(records.Items).toHaveLength(1);
+    expect(expiry - started).toBeGreaterThan(54_000);
+    expect(expiry - started).toBeLessThanOrEqual(56_000 + (Date.now() - started));
   });
 });
 
