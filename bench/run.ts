@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Moto, MotoMissingError, startMoto } from '../dev/moto';
+import { type Moto, MotoMissingError, withEmulator } from '../dev/moto';
 import { REGION } from '../dev/topology';
 import { type BundleRow, measureBundles } from './bundles';
 import { type EconomyRow, measureEconomy } from './economy';
@@ -185,63 +185,58 @@ const render = (a: LatencyRow[], b: EconomyRow[], c: BundleRow[], d: PacingRow[]
 };
 
 const main = async () => {
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    AWS_REGION: REGION,
-  });
-  let moto: Moto | undefined;
   try {
-    moto = await startMoto();
-    process.env.AWS_ENDPOINT_URL = moto.url;
-    log(
-      `emulator: ${moto.url}${awsCliAvailable() ? '' : ' (no aws CLI on PATH: the CLI column is skipped)'}`,
-    );
-    const a = await latencyPart(moto);
-    const b = await economyPart(moto);
-    log('(c) packaging every function and timing cold imports');
-    const c = measureBundles({
-      ...process.env,
-      ROUTEKEEPER_CONFIG: 'config/routekeeper.dev.json',
-      STATE_TABLE: 'bench-state',
-      IDEMPOTENCY_TABLE: 'bench-idempotency',
-      DEDUPE_TABLE: 'bench-dedupe',
-      LIVENESS_TABLE: 'bench-liveness',
-      EVENT_BUS_NAME: 'bench',
-      AWS_REGION: 'ap-northeast-1',
+    await withEmulator(REGION, async (moto) => {
+      log(
+        `emulator: ${moto.url}${awsCliAvailable() ? '' : ' (no aws CLI on PATH: the CLI column is skipped)'}`,
+      );
+      const a = await latencyPart(moto);
+      const b = await economyPart(moto);
+      log('(c) packaging every function and timing cold imports');
+      const c = measureBundles({
+        ...process.env,
+        ROUTEKEEPER_CONFIG: 'config/routekeeper.dev.json',
+        STATE_TABLE: 'bench-state',
+        IDEMPOTENCY_TABLE: 'bench-idempotency',
+        DEDUPE_TABLE: 'bench-dedupe',
+        LIVENESS_TABLE: 'bench-liveness',
+        EVENT_BUS_NAME: 'bench',
+        AWS_REGION: 'ap-northeast-1',
+      });
+      const d = await pacingPart(moto);
+      const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${round(totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`;
+      const report = render(a, b, c, d);
+      console.log(
+        `routekeeper benchmark${quick ? ' (quick)' : ''} — ${new Date().toISOString()} — ${machine}\n`,
+      );
+      console.log(report);
+      const dir = resolve(__dirname, 'results');
+      mkdirSync(dir, { recursive: true });
+      const json = JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          machine,
+          quick,
+          targets: TARGETS,
+          latency: a,
+          economy: b,
+          bundles: c,
+          pacing: d,
+        },
+        null,
+        2,
+      );
+      writeFileSync(join(dir, 'latest.json'), json);
+      writeFileSync(
+        join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+        json,
+      );
+      console.log(`\nwritten: bench/results/latest.json`);
     });
-    const d = await pacingPart(moto);
-    const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${round(totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`;
-    const report = render(a, b, c, d);
-    console.log(
-      `routekeeper benchmark${quick ? ' (quick)' : ''} — ${new Date().toISOString()} — ${machine}\n`,
-    );
-    console.log(report);
-    const dir = resolve(__dirname, 'results');
-    mkdirSync(dir, { recursive: true });
-    const json = JSON.stringify(
-      {
-        at: new Date().toISOString(),
-        machine,
-        quick,
-        targets: TARGETS,
-        latency: a,
-        economy: b,
-        bundles: c,
-        pacing: d,
-      },
-      null,
-      2,
-    );
-    writeFileSync(join(dir, 'latest.json'), json);
-    writeFileSync(join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), json);
-    console.log(`\nwritten: bench/results/latest.json`);
   } catch (error) {
     if (error instanceof MotoMissingError) console.error(error.message);
     else console.error('benchmark FAILED:', error);
     process.exitCode = 1;
-  } finally {
-    await moto?.stop();
   }
 };
 

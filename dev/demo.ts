@@ -26,7 +26,7 @@ import {
   makeHandler as makeSwitchHandler,
 } from '../functions/route-switch/handler';
 import { buildBundle, runBundle } from './lk-notify';
-import { type Moto, MotoMissingError, startMoto } from './moto';
+import { type Moto, MotoMissingError, withEmulator } from './moto';
 import {
   type AwsClients,
   buildTopology,
@@ -432,39 +432,30 @@ const doctor = async (world: World, full = true) => {
 
 const run = async () => {
   console.log('routekeeper demo: a LifeKeeper VIP failover, end to end, on an AWS emulator\n');
-  // Credentials for the emulator (any value works); the SDK reads them from the process environment.
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: 'demo',
-    AWS_SECRET_ACCESS_KEY: 'demo',
-    AWS_REGION: REGION,
-  });
-  let moto: Moto | undefined;
   try {
-    moto = await startMoto();
-    process.env.AWS_ENDPOINT_URL = moto.url;
-    say(`emulator: moto_server on ${moto.url}`);
-    const world = await step(
-      "0. build the guide's topology (TGW + attachment + static VIP route, VPC A with node1/node2 in two AZs, VPC B with the same VIP), keys, bus",
-      () => setUp(moto as Moto),
-      () => undefined,
-    );
-    say(
-      `node keys: Ed25519, generated now (${Object.values(world.keys)
-        .map((k) => k.kid)
-        .join(', ')}); routekeeper holds only the public keys`,
-    );
-    await step(
-      '   doctor before the story: no heartbeat and no owner yet (unknown), and VPC B holds the same VIP (a conflict, reported)',
-      () => doctor(world, false),
-      () => undefined,
-    );
-    await story(world);
+    await withEmulator(REGION, async (moto) => {
+      say(`emulator: moto_server on ${moto.url}`);
+      const world = await step(
+        "0. build the guide's topology (TGW + attachment + static VIP route, VPC A with node1/node2 in two AZs, VPC B with the same VIP), keys, bus",
+        () => setUp(moto),
+        () => undefined,
+      );
+      say(
+        `node keys: Ed25519, generated now (${Object.values(world.keys)
+          .map((k) => k.kid)
+          .join(', ')}); routekeeper holds only the public keys`,
+      );
+      await step(
+        '   doctor before the story: no heartbeat and no owner yet (unknown), and VPC B holds the same VIP (a conflict, reported)',
+        () => doctor(world, false),
+        () => undefined,
+      );
+      await story(world);
+    });
   } catch (error) {
     if (error instanceof MotoMissingError) console.error(`\n${error.message}`);
     else console.error('\ndemo FAILED:', error);
     timeline.push({ name: 'unexpected error', ms: 0, ok: false });
-  } finally {
-    await moto?.stop();
   }
   console.log('\ntimeline');
   for (const s of timeline)

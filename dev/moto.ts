@@ -88,3 +88,25 @@ export const startMoto = async (timeoutMs = 30_000): Promise<Moto> => {
       }),
   };
 };
+
+/**
+ * Run a local tool (demo, benchmark) against a fresh emulator: fake credentials and a region for the SDK,
+ * AWS_ENDPOINT_URL at the emulator while it runs, and the emulator stopped whatever happens.
+ */
+export const withEmulator = async <T>(
+  region: string,
+  run: (moto: Moto) => Promise<T>,
+): Promise<T> => {
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_REGION: region,
+  });
+  const moto = await startMoto();
+  process.env.AWS_ENDPOINT_URL = moto.url;
+  try {
+    return await run(moto);
+  } finally {
+    await moto.stop();
+  }
+};
