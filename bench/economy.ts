@@ -13,8 +13,9 @@ import {
 import { buildDeps as buildDriftDeps } from '../functions/drift/deps';
 import { makeHandler as makeDriftHandler } from '../functions/drift/handler';
 import { buildDeps as buildSwitchDeps } from '../functions/route-switch/deps';
-import { instrument, makeHandler } from '../functions/route-switch/handler';
-import type { SwitchOutcome } from '../shared/domain/outcomes';
+import { makeHandler } from '../functions/route-switch/handler';
+import type { SwitchOutcome } from '../shared/domain/switch/outcomes';
+import { instrument } from '../shared/telemetry';
 import { lambdaContext, switchRequest, writeTempJson } from './support';
 
 /**

@@ -16,14 +16,12 @@ import {
   VIP,
 } from '../dev/topology';
 import { buildDeps as buildHeartbeatDeps } from '../functions/heartbeat/deps';
-import {
-  instrument as instrumentHeartbeat,
-  makeHandler as makeHeartbeatHandler,
-} from '../functions/heartbeat/handler';
+import { makeHandler as makeHeartbeatHandler } from '../functions/heartbeat/handler';
 import { buildDeps as buildSwitchDeps } from '../functions/route-switch/deps';
-import { instrument, makeHandler } from '../functions/route-switch/handler';
-import { composeFailover } from '../shared/domain/compose-notification';
-import type { SwitchOutcome } from '../shared/domain/outcomes';
+import { makeHandler } from '../functions/route-switch/handler';
+import { composeFailover } from '../shared/domain/intake/compose';
+import type { SwitchOutcome } from '../shared/domain/switch/outcomes';
+import { instrument } from '../shared/telemetry';
 import { type Summary, summarize } from './stats';
 import { delivered, lambdaContext, writeTempJson } from './support';
 
@@ -84,7 +82,7 @@ export const prepareFailover = async (moto: Moto, tables: number) => {
     LIVENESS_TABLE: ddb.liveness,
     EVENT_BUS_NAME: BUS,
   };
-  const heartbeat = instrumentHeartbeat(makeHeartbeatHandler(buildHeartbeatDeps(env)));
+  const heartbeat = instrument(makeHeartbeatHandler(buildHeartbeatDeps(env)));
   const routeSwitch = instrument(makeHandler(buildSwitchDeps(env)));
   const published = () => {
     const call = [...proxy.calls].reverse().find((c) => c.operation === 'PutEvents');

@@ -11,9 +11,10 @@ import {
   vipTargets,
 } from '../dev/topology';
 import { buildDeps } from '../functions/route-switch/deps';
-import { instrument, makeHandler } from '../functions/route-switch/handler';
-import { RetryableSwitchError } from '../shared/domain/errors';
-import type { SwitchOutcome } from '../shared/domain/outcomes';
+import { makeHandler } from '../functions/route-switch/handler';
+import type { SwitchOutcome } from '../shared/domain/switch/outcomes';
+import { RetryableSwitchError } from '../shared/domain/switch/outcomes';
+import { instrument } from '../shared/telemetry';
 import { lambdaContext, switchRequest, writeTempJson } from './support';
 
 /**

@@ -5,6 +5,7 @@
  * bundle, as a process), and events travel between functions through the emulator's EventBridge bus
  * (a rule with an SQS target per function). Exits 0 only if every step did what it should.
  */
+
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,15 +17,10 @@ import { main as routekeeperCli } from '../cli/routekeeper/main';
 import { buildDeps as buildDriftDeps } from '../functions/drift/deps';
 import { makeHandler as makeDriftHandler } from '../functions/drift/handler';
 import { buildDeps as buildHeartbeatDeps } from '../functions/heartbeat/deps';
-import {
-  instrument as instrumentHeartbeat,
-  makeHandler as makeHeartbeatHandler,
-} from '../functions/heartbeat/handler';
+import { makeHandler as makeHeartbeatHandler } from '../functions/heartbeat/handler';
 import { buildDeps as buildSwitchDeps } from '../functions/route-switch/deps';
-import {
-  instrument as instrumentSwitch,
-  makeHandler as makeSwitchHandler,
-} from '../functions/route-switch/handler';
+import { makeHandler as makeSwitchHandler } from '../functions/route-switch/handler';
+import { instrument } from '../shared/telemetry';
 import { buildBundle, runBundle } from './lk-notify';
 import { type Moto, MotoMissingError, withEmulator } from './moto';
 import {
@@ -210,8 +206,8 @@ const lkNotify = async (world: World, node: string, args: readonly string[]) => 
 // --- the story ----------------------------------------------------------------------------------------
 
 const story = async (world: World): Promise<void> => {
-  const heartbeatFn = instrumentHeartbeat(makeHeartbeatHandler(buildHeartbeatDeps(world.env)));
-  const switchFn = instrumentSwitch(makeSwitchHandler(buildSwitchDeps(world.env)));
+  const heartbeatFn = instrument(makeHeartbeatHandler(buildHeartbeatDeps(world.env)));
+  const switchFn = instrument(makeSwitchHandler(buildSwitchDeps(world.env)));
   const driftFn = makeDriftHandler(buildDriftDeps(world.env));
   const sqs = world.aws.sqs;
   const [node1, node2] = world.topology.nodes as [

@@ -1,17 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { fromBase64Url, toBase64Url } from '../shared/core/lkrc';
 import {
   canonicalString,
   ed25519PrivateKey,
-  fromBase64Url,
   rawPublicKey,
   type SigningKey,
   signFields,
-  toBase64Url,
-} from '../shared/domain/signing';
+} from '../shared/domain/intake/signing';
 
 /**
  * Writes docs/test-vectors.json: fixed keys and messages → the exact body, canonical string and signatures
- * of lkrc v1. `npm run vectors` regenerates it; test/unit/signing-vectors.test.ts checks it both ways.
+ * of lkrc v1. `npm run vectors` regenerates it; test/unit/shared/domain/intake/signing-vectors.test.ts checks it both ways.
  * Ed25519 seeds are RFC 8032 §7.1 tests 1 and 2, so any Ed25519 library can confirm the public keys.
  */
 export const VECTORS_PATH = 'docs/test-vectors.json';

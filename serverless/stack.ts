@@ -1,7 +1,7 @@
+import { parseKeyStoreRef } from '../shared/config/keys';
 import { CONFIG_ENV, loadConfigFile, stageConfigPath } from '../shared/config/load';
 import type { RoutekeeperConfig } from '../shared/config/schema';
-import { parseKeyStoreRef } from '../shared/domain/keyring';
-import { sourceOf } from '../shared/domain/signing';
+import { sourceOf } from '../shared/core/lkrc';
 import { DETAIL_TYPE as FAILOVER } from '../shared/events/lifekeeper-failover';
 import { DETAIL_TYPE as HEARTBEAT } from '../shared/events/lifekeeper-heartbeat';
 import { ROUTEKEEPER_SOURCE } from '../shared/events/routekeeper-source';

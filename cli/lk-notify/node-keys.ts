@@ -4,15 +4,17 @@ import {
   ALG_ED25519,
   ALG_HMAC,
   ED25519_KEY_BYTES,
-  ed25519PrivateKey,
   fromBase64Url,
   MIN_SECRET_BYTES,
   nodeOfKid,
   PATTERNS,
+  toBase64Url,
+} from '../../shared/core/lkrc';
+import {
+  ed25519PrivateKey,
   rawPublicKey,
   type SigningKey,
-  toBase64Url,
-} from '../../shared/domain/signing';
+} from '../../shared/domain/intake/signing';
 import { CliError, EXIT } from './exit-codes';
 
 /**

@@ -6,7 +6,7 @@ import {
   composeFailover,
   composeHeartbeat,
   type NodeNotification,
-} from '../../shared/domain/compose-notification';
+} from '../../shared/domain/intake/compose';
 import { type Io, loadNodeKeys, requireName, requireRegion, resolveIdentity } from './context';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import type { Options } from './options';

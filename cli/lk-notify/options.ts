@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { NAME } from '../../shared/domain/signing';
+import { NAME } from '../../shared/core/names';
 import { CliError, EXIT } from './exit-codes';
 import type { KeySource } from './node-keys';
 

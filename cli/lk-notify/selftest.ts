@@ -1,15 +1,13 @@
 import { createPublicKey } from 'node:crypto';
 import { makeNodeEventBridgeClient } from '../../shared/aws/clients';
 import { credentialsPresent, probeEndpoint, serviceEndpoint } from '../../shared/aws/reachability';
+import { ALG_HMAC, sourceOf, toBase64Url } from '../../shared/core/lkrc';
 import {
-  ALG_HMAC,
   type SigningKey,
   signFields,
-  sourceOf,
   type TrustedKey,
-  toBase64Url,
   verifySignatures,
-} from '../../shared/domain/signing';
+} from '../../shared/domain/intake/signing';
 import { DETAIL_TYPE as HEARTBEAT } from '../../shared/events/lifekeeper-heartbeat';
 import { type Io, loadNodeKeys, metadataService, resolveIdentity } from './context';
 import { EXIT, type ExitCode } from './exit-codes';

@@ -1,5 +1,5 @@
 import type { BusEntry, EntryResult } from '../../shared/aws/event-bus';
-import { AwsCallError } from '../../shared/domain/errors';
+import { toAwsCallError } from '../../shared/core/errors';
 
 export type SendEntry = (entry: BusEntry, abortSignal?: AbortSignal) => Promise<EntryResult>;
 
@@ -56,10 +56,7 @@ export const sendWithRetries = async (
       }
       last = { code: result.code, message: result.message };
     } catch (error) {
-      const failure =
-        error instanceof AwsCallError
-          ? error
-          : new AwsCallError((error as Error).message, 'Unknown', true, { cause: error });
+      const failure = toAwsCallError(error);
       if (!failure.retryable) {
         return {
           delivered: false,

@@ -12,7 +12,7 @@ import {
   makeVipRecords,
 } from '../../shared/aws/state-records';
 import type { RoutekeeperConfig } from '../../shared/config/schema';
-import type { DoctorDeps } from '../../shared/domain/doctor';
+import type { DoctorDeps } from '../../shared/domain/checks/doctor';
 
 export interface DoctorOptions {
   readonly config: RoutekeeperConfig;

@@ -1,4 +1,5 @@
 import type { ClusterConfig } from '../../shared/config/schema';
+import type { DoctorReport } from '../../shared/domain/checks/doctor';
 import type { ClusterReport } from '../../shared/domain/checks/run';
 import {
   CHECKS,
@@ -9,7 +10,6 @@ import {
   type Summary,
   summarise,
 } from '../../shared/domain/checks/types';
-import type { DoctorReport } from '../../shared/domain/doctor';
 
 const MARK: Record<Outcome, string> = { pass: '✓', fail: '✗', unknown: '?' };
 

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { CONFIG_ENV, loadConfigFile, stageConfigPath } from '../../shared/config/load';
 import { ConfigError } from '../../shared/config/schema';
+import { runDoctor } from '../../shared/domain/checks/doctor';
 import { selectClusters } from '../../shared/domain/checks/run';
 import { summarise } from '../../shared/domain/checks/types';
-import { runDoctor } from '../../shared/domain/doctor';
 import { buildDoctorDeps } from './deps';
 import { formatText, toJson } from './format';
 

@@ -15,10 +15,10 @@ import {
 } from '../../shared/aws/state-records';
 import { requireEnv } from '../../shared/config/env';
 import { loadConfigFromEnv } from '../../shared/config/load';
-import { type DriftRun, runDrift } from '../../shared/domain/drift';
+import { type DriftRun, runDrift } from '../../shared/domain/checks/drift';
 
 export interface DriftFunctionDeps {
-  readonly run: () => Promise<DriftRun>;
+  readonly checkAndRepair: () => Promise<DriftRun>;
 }
 
 /**
@@ -46,5 +46,5 @@ export const buildDeps = (
     bus: makeEventPublisher(given.events ?? makeEventBridgeClient(clients), busName),
     now: () => new Date(),
   };
-  return { run: () => runDrift(deps) };
+  return { checkAndRepair: () => runDrift(deps) };
 };

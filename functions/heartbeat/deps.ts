@@ -13,16 +13,13 @@ import { makeKeyStore } from '../../shared/aws/key-store';
 import { makeLivenessTable } from '../../shared/aws/liveness-table';
 import { makeVipStateTable } from '../../shared/aws/vip-state-table';
 import { intEnv, requireEnv } from '../../shared/config/env';
+import { type KeyStoreRef, parseKeyStoreRef } from '../../shared/config/keys';
 import { loadConfigFromEnv } from '../../shared/config/load';
-import {
-  type ApplyOnce,
-  applyNotification,
-  DUPLICATE,
-} from '../../shared/domain/apply-notification';
-import type { CheckDeps, VerifiedNotification } from '../../shared/domain/check-notification';
-import { type KeyStoreRef, makeKeyring, parseKeyStoreRef } from '../../shared/domain/keyring';
-import type { Clock } from '../../shared/domain/ports';
-import { logger } from '../../shared/powertools';
+import type { Clock } from '../../shared/core/ports';
+import { type ApplyOnce, applyNotification, DUPLICATE } from '../../shared/domain/intake/apply';
+import type { CheckDeps, VerifiedNotification } from '../../shared/domain/intake/check';
+import { makeKeyring } from '../../shared/domain/intake/keyring';
+import { logger } from '../../shared/telemetry';
 
 export interface HeartbeatDeps extends CheckDeps {
   /** applyNotification at most once per `source#msgId` (Powertools idempotency on the dedupe table). */

@@ -11,12 +11,13 @@ import { makeIdempotentFunction } from '../../shared/aws/idempotency';
 import { makeRouteTables, makeVpcs } from '../../shared/aws/route-tables';
 import { makeTransitGatewayRoutes } from '../../shared/aws/transit-gateway';
 import { makeVipStateTable } from '../../shared/aws/vip-state-table';
+import { cachingVpcs } from '../../shared/aws/vpc-cache';
 import { intEnv, requireEnv } from '../../shared/config/env';
 import { loadConfigFromEnv } from '../../shared/config/load';
 import type { RoutekeeperConfig } from '../../shared/config/schema';
-import type { SwitchOutcome } from '../../shared/domain/outcomes';
-import { type SwitchCommand, switchRoute } from '../../shared/domain/switch-route';
-import { cachingVpcs } from '../../shared/domain/vpc-cache';
+import type { SwitchCommand } from '../../shared/domain/switch/command';
+import type { SwitchOutcome } from '../../shared/domain/switch/outcomes';
+import { switchRoute } from '../../shared/domain/switch/switch-route';
 
 /** Longest in-progress idempotency lock: below Lambda's first async retry (60 s). */
 const LOCK_CAP_MS = 55_000;
@@ -24,7 +25,7 @@ const LOCK_CAP_MS = 55_000;
 export interface RouteSwitchDeps {
   readonly config: RoutekeeperConfig;
   /** switchRoute (which also publishes the result), made idempotent on the request's idempotency key (validated on node and ENI). */
-  readonly run: (command: SwitchCommand) => Promise<SwitchOutcome>;
+  readonly switchOnce: (command: SwitchCommand) => Promise<SwitchOutcome>;
   readonly registerContext: (context: Context) => void;
 }
 
@@ -63,7 +64,7 @@ export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps
   );
   return {
     config,
-    run: (command) => idempotent.run({ ...command }),
+    switchOnce: (command) => idempotent.run({ ...command }),
     // The in-progress lock lives at most until Lambda's first async retry (60 s later): a lock left by a
     // crashed or timed-out attempt must not outlive the retries and send the event to the DLQ. A switch
     // still running after that is safe to run twice: the fence and diff-based writes make it idempotent.

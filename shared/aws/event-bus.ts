@@ -1,6 +1,6 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { PublishError } from '../domain/errors';
-import type { EventPublisher } from '../domain/ports';
+import { PublishError } from '../core/errors';
+import type { EventPublisher } from '../core/ports';
 import { ROUTEKEEPER_SOURCE } from '../events/routekeeper-source';
 import { call } from './call-error';
 

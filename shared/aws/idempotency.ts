@@ -1,6 +1,11 @@
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import {
+  IdempotencyConfig,
+  IdempotencyValidationError,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IdempotencyKeyReusedError } from '../core/errors';
 
 export interface IdempotencyOptions {
   readonly tableName: string;
@@ -16,7 +21,8 @@ export interface IdempotencyOptions {
 /**
  * Powertools idempotency around a side-effecting function (not around the handler): the same key never
  * runs the function twice; a concurrent duplicate gets IdempotencyAlreadyInProgressError (retried later);
- * an exception releases the key so the retry runs again.
+ * an exception releases the key so the retry runs again; a key seen again with other validated fields
+ * throws IdempotencyKeyReusedError.
  */
 export const makeIdempotentFunction = <A extends object, R>(
   fn: (arg: A) => Promise<R>,
@@ -38,5 +44,15 @@ export const makeIdempotentFunction = <A extends object, R>(
     tableName: options.tableName,
     awsSdkV3Client: client,
   });
-  return { run: makeIdempotent(fn, { persistenceStore, config }), config };
+  const idempotent = makeIdempotent(fn, { persistenceStore, config });
+  const run = async (arg: A): Promise<R> => {
+    try {
+      return await idempotent(arg);
+    } catch (error) {
+      if (error instanceof IdempotencyValidationError)
+        throw new IdempotencyKeyReusedError({ cause: error });
+      throw error;
+    }
+  };
+  return { run, config };
 };

@@ -2,8 +2,8 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { KeyStoreRef } from '../domain/keyring';
-import type { KeyStore } from '../domain/ports';
+import type { KeyStoreRef } from '../config/keys';
+import type { KeyStore } from '../domain/intake/ports';
 import { call } from './call-error';
 
 /**

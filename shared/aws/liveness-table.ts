@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { LivenessStore } from '../domain/ports';
-import { toAwsCallError } from './call-error';
+import { toAwsCallError } from '../core/errors';
+import type { LivenessStore } from '../domain/intake/ports';
 
 /** One item per node, keyed `<cluster>#<node>` (layout: docs/signing.md, "Liveness table"). */
 export const livenessKey = (cluster: string, node: string): string => `${cluster}#${node}`;

@@ -3,9 +3,9 @@ import {
   ReplaceRouteCommand,
   ReplaceTransitGatewayRouteCommand,
 } from '@aws-sdk/client-ec2';
+import { toAwsCallError } from '../core/errors';
+import type { ProbePlan, ProbeRoutes } from '../domain/checks/doctor';
 import type { PermissionProbe } from '../domain/checks/snapshot';
-import type { ProbePlan, ProbeRoutes } from '../domain/doctor';
-import { toAwsCallError } from './call-error';
 
 /**
  * DryRun probes of the route writes: EC2 answers `DryRunOperation` when the caller may make the call and

@@ -7,8 +7,8 @@ import {
   ReplaceRouteCommand,
   type RouteTable,
 } from '@aws-sdk/client-ec2';
-import { AwsCallError } from '../domain/errors';
-import type { RouteTables, RouteTableView, Vpcs } from '../domain/ports';
+import { AwsCallError } from '../core/errors';
+import type { RouteTables, RouteTableView, Vpcs } from '../domain/switch/ports';
 import { call } from './call-error';
 
 /** The view of one table for one destination; other routes are of no interest here. */

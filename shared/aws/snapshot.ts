@@ -18,6 +18,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import pLimit from 'p-limit';
 import type { ClusterConfig } from '../config/schema';
+import { toAwsCallError } from '../core/errors';
+import { vipRoute } from '../core/ip';
 import {
   type DxAssociationFacts,
   dxKey,
@@ -37,8 +39,6 @@ import {
   type TgwTableRoutes,
   type VpcFacts,
 } from '../domain/checks/snapshot';
-import { vipRoute } from '../domain/ip';
-import { toAwsCallError } from './call-error';
 
 /**
  * Reads everything one check run needs, for every cluster at once, with batched filters and pagination:

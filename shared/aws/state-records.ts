@@ -1,13 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { toAwsCallError } from '../core/errors';
 import type {
   Liveness,
   NodeLiveness,
   TargetHistory,
   TargetHistoryStore,
   VipRecords,
-} from '../domain/ports';
-import { call, toAwsCallError } from './call-error';
+} from '../domain/checks/ports';
+import { call } from './call-error';
 import { livenessKey } from './liveness-table';
 import { recordKey, toRecord } from './vip-state-table';
 

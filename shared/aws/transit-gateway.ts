@@ -4,7 +4,7 @@ import {
   ReplaceTransitGatewayRouteCommand,
   SearchTransitGatewayRoutesCommand,
 } from '@aws-sdk/client-ec2';
-import type { TransitGatewayRoutes } from '../domain/ports';
+import type { TransitGatewayRoutes } from '../domain/switch/ports';
 import { call } from './call-error';
 
 export const makeTransitGatewayRoutes = (

@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Claim, Phase, StateStore, VipRecord } from '../domain/ports';
-import { call, toAwsCallError } from './call-error';
+import { toAwsCallError } from '../core/errors';
+import type { Claim, Phase, StateStore, VipRecord } from '../domain/switch/ports';
+import { call } from './call-error';
 
 /** One item per VIP, keyed `<cluster>#<vip>`. */
 export const recordKey = (cluster: string, vip: string): string => `${cluster}#${vip}`;
@@ -20,7 +21,7 @@ export const toRecord = (item: Record<string, unknown>): VipRecord => ({
 });
 
 /**
- * The fence, in DynamoDB. `advance` is the conditional write of shared/domain/fence.ts: accepted when
+ * The fence, in DynamoDB. `advance` is the conditional write of shared/domain/switch/fence.ts: accepted when
  * the item is absent, older, or the same claim again; otherwise the winning item comes back with the
  * ConditionalCheckFailedException (ALL_OLD), so a rejection costs no extra read.
  */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { cidrContains, isNetworkAddress, normaliseVip, parseCidr, parseIpv4 } from '../domain/ip';
-import { ConfiguredPublicKey, KEY_STORE_PATTERN } from '../domain/keyring';
+import { cidrContains, isNetworkAddress, normaliseVip, parseCidr, parseIpv4 } from '../core/ip';
+import { awsIdPattern, NAME, NAME_RULE } from '../core/names';
+import { ConfiguredPublicKey, KEY_STORE_PATTERN } from './keys';
 
 /**
  * The configuration of one stage: the LifeKeeper clusters routekeeper manages.
@@ -8,12 +9,7 @@ import { ConfiguredPublicKey, KEY_STORE_PATTERN } from '../domain/keyring';
  */
 
 const awsId = (prefix: string, what: string) =>
-  z
-    .string()
-    .regex(
-      new RegExp(`^${prefix}-[0-9a-f]{8}([0-9a-f]{9})?$`),
-      `must be ${what} id like ${prefix}-0123456789abcdef0`,
-    );
+  z.string().regex(awsIdPattern(prefix), `must be ${what} id like ${prefix}-0123456789abcdef0`);
 
 export const VpcId = awsId('vpc', 'a VPC');
 export const EniId = awsId('eni', 'a network interface (ENI)');
@@ -30,12 +26,7 @@ export const DxGatewayId = z
   );
 
 /** Names end up in event sources (`lifekeeper.<cluster>.<node>`) and record keys: keep them plain. */
-const Name = z
-  .string()
-  .regex(
-    /^[a-z0-9][a-z0-9-]{0,47}$/,
-    'must be 1-48 lowercase letters, digits or dashes, starting with a letter or digit',
-  );
+const Name = z.string().regex(NAME, NAME_RULE);
 
 const Region = z
   .string()

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { normaliseVip } from '../domain/ip';
-import { NAME, PATTERNS } from '../domain/signing';
+import { normaliseVip } from '../core/ip';
+import { PATTERNS } from '../core/lkrc';
+import { NAME } from '../core/names';
 
 /**
  * `LifeKeeper Failover` v1: "node X brought the hierarchy of VIP V in service at `claimedAt`": a claim.

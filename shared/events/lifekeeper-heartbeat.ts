@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { NAME, PATTERNS } from '../domain/signing';
+import { PATTERNS } from '../core/lkrc';
+import { NAME } from '../core/names';
 import { InstanceId, Vip } from './lifekeeper-failover';
 
 /**

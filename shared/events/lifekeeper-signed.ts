@@ -1,6 +1,6 @@
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
-import { MAX_TS, PATTERNS } from '../domain/signing';
+import { MAX_TS, PATTERNS } from '../core/lkrc';
 import { DETAIL_TYPE as FAILOVER } from './lifekeeper-failover';
 import { DETAIL_TYPE as HEARTBEAT } from './lifekeeper-heartbeat';
 

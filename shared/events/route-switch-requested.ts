@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { normaliseVip } from '../domain/ip';
+import { normaliseVip } from '../core/ip';
+import { NAME } from '../core/names';
 
 export { ROUTEKEEPER_SOURCE as SOURCE } from './routekeeper-source';
 
@@ -13,7 +14,7 @@ export const DETAIL_TYPE = 'Route Switch Requested';
 export const SwitchReason = z.enum(['failover', 'repair', 'bootstrap']);
 export type SwitchReason = z.infer<typeof SwitchReason>;
 
-const Name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/);
+const Name = z.string().regex(NAME);
 
 export const RouteSwitchRequested = z.strictObject({
   version: z.literal('1'),

@@ -5,12 +5,13 @@
  * mode must restore the VIP route through routeSwitch and leave the other VPC alone.
  *
  * What moto cannot emulate, so it stays `unknown` here and is covered by unit tests instead
- * (test/unit/checks/findings.test.ts, test/unit/aws/permission-probes.test.ts):
+ * (test/unit/shared/domain/checks/findings.test.ts, test/unit/shared/aws/permission-probes.test.ts):
  * - tgw.vip-route TgwRouteTargetUnobservable: moto never reports a TGW route's attachment;
  * - routekeeper.permissions: moto ignores DryRun (runs the call) and lacks ReplaceTransitGatewayRoute;
  * - dx.allowed-prefixes: moto has no Direct Connect gateways (not configured here);
  * - blackhole routes: moto never reports them.
  */
+
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import {
@@ -40,14 +41,12 @@ import {
   vipTargets,
 } from '../../dev/topology';
 import { buildDeps as buildDriftDeps } from '../../functions/drift/deps';
-import {
-  instrument as instrumentDrift,
-  makeHandler as makeDriftHandler,
-} from '../../functions/drift/handler';
+import { makeHandler as makeDriftHandler } from '../../functions/drift/handler';
 import { buildDeps as buildSwitchDeps } from '../../functions/route-switch/deps';
-import { instrument, makeHandler } from '../../functions/route-switch/handler';
+import { makeHandler } from '../../functions/route-switch/handler';
 import { DETAIL_TYPE as DRIFT_DETECTED } from '../../shared/events/route-drift-detected';
 import { DETAIL_TYPE as SWITCH_REQUESTED } from '../../shared/events/route-switch-requested';
+import { instrument } from '../../shared/telemetry';
 import { clients, emulatorEnv, resetEmulator, writeConfig } from '../support/emulator';
 import { lambdaContext, switchRequestEvent } from '../support/events';
 
@@ -311,7 +310,7 @@ describe('drift function in repair mode (emulator)', () => {
       }),
     );
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // past the grace window
-    const drift = instrumentDrift(makeDriftHandler(buildDriftDeps(world.env)));
+    const drift = instrument(makeDriftHandler(buildDriftDeps(world.env)));
     // Act
     const summary = await drift(undefined, lambdaContext() as Context);
     const events = await drain(world);
@@ -349,7 +348,7 @@ describe('drift function in repair mode (emulator)', () => {
         NetworkInterfaceId: world.topology.nodes[1]?.eniId,
       }),
     );
-    const drift = instrumentDrift(makeDriftHandler(buildDriftDeps(world.env)));
+    const drift = instrument(makeDriftHandler(buildDriftDeps(world.env)));
     // Act
     const summary = await drift(undefined, lambdaContext() as Context);
     const events = await drain(world);

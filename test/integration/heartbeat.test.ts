@@ -8,7 +8,7 @@ import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { REGION } from '../../dev/topology';
-import { PublishError } from '../../shared/domain/errors';
+import { PublishError } from '../../shared/core/errors';
 import { motoUrl } from '../support/emulator';
 import { failoverEvent, vectorKeyEntries } from '../support/lkrc';
 import { KEY_PATH, signedWorld } from '../support/signed-world';

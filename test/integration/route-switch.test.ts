@@ -3,7 +3,7 @@
  * route tables as EC2 reports them afterwards.
  *
  * What moto cannot emulate is covered by unit tests with aws-sdk-client-mock instead
- * (test/unit/domain/switch-route.test.ts and test/unit/aws/*.test.ts): Transit Gateway route targets
+ * (test/unit/shared/domain/switch/switch-route.test.ts and test/unit/shared/aws/*.test.ts): Transit Gateway route targets
  * (moto always reports no attachment), ReplaceTransitGatewayRoute (not implemented), blackhole route
  * states and DryRun (ignored by moto).
  */
@@ -27,9 +27,10 @@ import {
   vipTargets,
 } from '../../dev/topology';
 import { buildDeps } from '../../functions/route-switch/deps';
-import { instrument, makeHandler } from '../../functions/route-switch/handler';
-import type { SwitchOutcome } from '../../shared/domain/outcomes';
+import { makeHandler } from '../../functions/route-switch/handler';
+import type { SwitchOutcome } from '../../shared/domain/switch/outcomes';
 import { COMPLETED, FAILED } from '../../shared/events/route-switch-result';
+import { instrument } from '../../shared/telemetry';
 import { clients, emulatorEnv, resetEmulator, writeConfig } from '../support/emulator';
 import { lambdaContext, switchRequestEvent } from '../support/events';
 

@@ -25,6 +25,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { readSnapshot } from '../../shared/aws/snapshot';
 import { parseConfig, type RoutekeeperConfig } from '../../shared/config/schema';
+import type { NodeLiveness, TargetHistory } from '../../shared/domain/checks/ports';
 import { type ClusterReport, runChecks } from '../../shared/domain/checks/run';
 import {
   ok,
@@ -32,7 +33,7 @@ import {
   type Read,
   type StateFacts,
 } from '../../shared/domain/checks/snapshot';
-import type { NodeLiveness, TargetHistory, VipRecord } from '../../shared/domain/ports';
+import type { VipRecord } from '../../shared/domain/switch/ports';
 import validConfig from '../fixtures/config/valid.json';
 
 /**

@@ -10,7 +10,7 @@ import {
   type ApplyOnce,
   DUPLICATE,
   type IngestOutcome,
-} from '../../shared/domain/apply-notification';
+} from '../../shared/domain/intake/apply';
 import {
   type CheckDeps,
   checkNotification,
@@ -18,14 +18,14 @@ import {
   type Rejection,
   rejection,
   type VerifiedNotification,
-} from '../../shared/domain/check-notification';
+} from '../../shared/domain/intake/check';
 import {
   composeFailover,
   composeHeartbeat,
   type NodeNotification,
-} from '../../shared/domain/compose-notification';
-import { type Keyring, makeKeyring } from '../../shared/domain/keyring';
-import type { KeyStore } from '../../shared/domain/ports';
+} from '../../shared/domain/intake/compose';
+import { type Keyring, makeKeyring } from '../../shared/domain/intake/keyring';
+import type { KeyStore } from '../../shared/domain/intake/ports';
 import { NodeNotificationEvent } from '../../shared/events/lifekeeper-signed';
 import { lambdaContext } from './events';
 

@@ -11,17 +11,12 @@ import {
   topologyConfig,
 } from '../../dev/topology';
 import { buildDeps as buildHeartbeatDeps } from '../../functions/heartbeat/deps';
-import {
-  instrument as instrumentHeartbeat,
-  makeHandler as makeHeartbeatHandler,
-} from '../../functions/heartbeat/handler';
+import { makeHandler as makeHeartbeatHandler } from '../../functions/heartbeat/handler';
 import { buildDeps as buildSwitchDeps } from '../../functions/route-switch/deps';
-import {
-  instrument as instrumentSwitch,
-  makeHandler as makeSwitchHandler,
-} from '../../functions/route-switch/handler';
-import type { IngestOutcome } from '../../shared/domain/apply-notification';
-import type { SwitchOutcome } from '../../shared/domain/outcomes';
+import { makeHandler as makeSwitchHandler } from '../../functions/route-switch/handler';
+import type { IngestOutcome } from '../../shared/domain/intake/apply';
+import type { SwitchOutcome } from '../../shared/domain/switch/outcomes';
+import { instrument } from '../../shared/telemetry';
 import { clients, emulatorEnv, motoUrl, resetEmulator, writeConfig } from './emulator';
 import { lambdaContext } from './events';
 import { vectorKeyEntries } from './lkrc';
@@ -92,8 +87,8 @@ export const signedWorld = async (
     EVENT_BUS_NAME: BUS,
     VERIFY_BUDGET_MS: '2000',
   });
-  const heartbeat = instrumentHeartbeat(makeHeartbeatHandler(buildHeartbeatDeps(env)));
-  const routeSwitch = instrumentSwitch(makeSwitchHandler(buildSwitchDeps(env)));
+  const heartbeat = instrument(makeHeartbeatHandler(buildHeartbeatDeps(env)));
+  const routeSwitch = instrument(makeSwitchHandler(buildSwitchDeps(env)));
   return {
     aws,
     ssm,

@@ -1,6 +1,6 @@
 import type { ClusterConfig, VipConfig } from '../../config/schema';
-import { vipRoute } from '../ip';
-import type { VipRecord } from '../ports';
+import { vipRoute } from '../../core/ip';
+import type { VipRecord } from '../switch/ports';
 import type { Read, RouteFacts, RouteTableFacts, Snapshot, StateFacts } from './snapshot';
 
 /** What every check of one cluster sees: the configuration, the snapshot, the records, the time. */

@@ -1,7 +1,7 @@
+import { findNode } from '../../config/lookup';
 import type { ClusterConfig } from '../../config/schema';
 import type { RouteSwitchRequested } from '../../events/route-switch-requested';
-import { findNode } from '../cluster-lookup';
-import type { VipRecord } from '../ports';
+import type { VipRecord } from '../switch/ports';
 import type { CheckResult } from './types';
 
 /** Findings that re-asserting the recorded owner through routeSwitch fixes. Conflicts never are. */

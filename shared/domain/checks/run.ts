@@ -6,7 +6,7 @@ import {
   checkPermissions,
   type LivenessMeasures,
   measureLiveness,
-} from './controller';
+} from './routekeeper-health';
 import type { PermissionProbe, Read, Snapshot, StateFacts } from './snapshot';
 import {
   checkNodeEnis,

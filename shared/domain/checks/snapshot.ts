@@ -1,4 +1,5 @@
-import type { NodeLiveness, TargetHistory, TgwRouteView, VipRecord } from '../ports';
+import type { TgwRouteView, VipRecord } from '../switch/ports';
+import type { NodeLiveness, TargetHistory } from './ports';
 
 /**
  * Everything one check run needs, read once (shared/aws/snapshot.ts) and shared by every check.

@@ -1,5 +1,5 @@
 import type { ClusterConfig } from '../../config/schema';
-import type { Liveness, TargetHistoryStore, VipRecords } from '../ports';
+import type { Liveness, TargetHistoryStore, VipRecords } from './ports';
 import { failed, ok, type Read, type StateFacts } from './snapshot';
 
 export interface StateReaders {

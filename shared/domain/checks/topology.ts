@@ -1,4 +1,4 @@
-import { cidrContains, parseCidr, parseIpv4 } from '../ip';
+import { cidrContains, parseCidr, parseIpv4 } from '../../core/ip';
 import type { ClusterContext } from './context';
 import { type CheckResult, fail, pass, unreadable } from './types';
 

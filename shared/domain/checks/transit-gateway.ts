@@ -1,5 +1,5 @@
-import { cidrCovers, parseCidr, vipRoute } from '../ip';
-import { assessTgwRoute, type TgwFinding } from '../tgw-plan';
+import { cidrCovers, parseCidr, vipRoute } from '../../core/ip';
+import { assessTgwRoute, type TgwFinding } from '../switch/tgw-plan';
 import { type ClusterContext, plural } from './context';
 import { dxKey, type TgwAttachmentFacts } from './snapshot';
 import { type CheckResult, fail, pass, unknown, unreadable } from './types';

@@ -1,5 +1,5 @@
 import type { VipConfig } from '../../config/schema';
-import { cidrCovers, parseCidr, vipRoute } from '../ip';
+import { cidrCovers, parseCidr, vipRoute } from '../../core/ip';
 import {
   type ClusterContext,
   clusterTables,

@@ -13,20 +13,7 @@ import { ReplaceRouteCommand } from '@aws-sdk/client-ec2';
 import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  type Delivery,
-  type DeliveryLog,
-  type DeliveryOptions,
-  deliver,
-  type Invoke,
-} from '../../../dev/delivery';
 import { type FaultProxy, startFaultProxy } from '../../../dev/fault-proxy';
-import {
-  type ClaimOf,
-  checkInvariants,
-  type InvariantReport,
-  routeWrites,
-} from '../../../dev/history';
 import {
   type AwsClients,
   buildTopology,
@@ -40,10 +27,24 @@ import {
   vipTargets,
 } from '../../../dev/topology';
 import { buildDeps } from '../../../functions/route-switch/deps';
-import { instrument, makeHandler } from '../../../functions/route-switch/handler';
+import { makeHandler } from '../../../functions/route-switch/handler';
 import { COMPLETED, FAILED } from '../../../shared/events/route-switch-result';
+import { instrument } from '../../../shared/telemetry';
 import { clients, motoUrl, resetEmulator, writeConfig } from '../../support/emulator';
 import { switchRequestEvent } from '../../support/events';
+import {
+  type Delivery,
+  type DeliveryLog,
+  type DeliveryOptions,
+  deliver,
+  type Invoke,
+} from '../../support/faults/delivery';
+import {
+  type ClaimOf,
+  checkInvariants,
+  type InvariantReport,
+  routeWrites,
+} from '../../support/faults/history';
 import { recordRun } from './summary';
 
 export const RECORD_KEY = `${CLUSTER}#${VIP}`;

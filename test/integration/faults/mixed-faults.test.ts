@@ -9,9 +9,9 @@
 
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Delivery, planDeliveries } from '../../../dev/delivery';
 import type { FaultRule, Service } from '../../../dev/fault-proxy';
 import { seededRandom } from '../../../dev/seeded-random';
+import { type Delivery, planDeliveries } from '../../support/faults/delivery';
 import { type FaultWorld, openWorld, type PlannedEvent } from './harness';
 import { finishFile } from './summary';
 

@@ -4,8 +4,8 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planDeliveries } from '../../../dev/delivery';
 import { seededRandom } from '../../../dev/seeded-random';
+import { planDeliveries } from '../../support/faults/delivery';
 import { type FaultWorld, inOrder, openWorld } from './harness';
 import { finishFile } from './summary';
 

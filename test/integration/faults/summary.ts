@@ -18,8 +18,8 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { InvariantId } from '../../../dev/history';
 import { motoUrl } from '../../support/emulator';
+import type { InvariantId } from '../../support/faults/history';
 
 export interface RunRow {
   readonly scenario: string;

@@ -1,0 +1,90 @@
+import type { IngestOutcome } from '../../shared/domain/intake/apply';
+import type { MetricPoint, Telemetry } from '../../shared/telemetry';
+
+/**
+ * One log line and the metrics of an outcome. Rejections are counted by reason; heartbeats give clock skew
+ * and heartbeat age per node. Only decisions and identifiers are logged: never the body, a signature or key.
+ */
+export const ingestTelemetry = (outcome: IngestOutcome): Telemetry => {
+  if (outcome.kind === 'Rejected') {
+    return {
+      lines: [
+        {
+          level: 'warn',
+          message: `node notification rejected: ${outcome.reason}`,
+          fields: { outcome },
+        },
+      ],
+      // By reason for the dashboard, and without dimensions for the rejected-events alarm.
+      metrics: [
+        {
+          name: 'NodeEventRejected',
+          unit: 'Count',
+          value: 1,
+          dimensions: { reason: outcome.reason },
+        },
+        { name: 'NodeEventRejected', unit: 'Count', value: 1 },
+      ],
+    };
+  }
+  if (outcome.kind === 'FailoverRequested') {
+    return {
+      lines: [
+        {
+          level: 'info',
+          message: 'failover claim accepted; route switch requested',
+          fields: { outcome },
+        },
+      ],
+      metrics: [{ name: 'FailoverClaimAccepted', unit: 'Count', value: 1 }],
+    };
+  }
+  const perNode = { cluster: outcome.cluster, node: outcome.node };
+  const points: MetricPoint[] = [
+    {
+      name: 'NodeClockSkew',
+      unit: 'Milliseconds',
+      value: outcome.clockSkewMs,
+      dimensions: perNode,
+    },
+    ...(outcome.heartbeatAgeMs === undefined
+      ? []
+      : [
+          {
+            name: 'HeartbeatAge',
+            unit: 'Milliseconds',
+            value: outcome.heartbeatAgeMs,
+            dimensions: perNode,
+          } as const,
+        ]),
+    { name: 'HeartbeatAccepted', unit: 'Count', value: 1 },
+    ...(outcome.mismatches.length > 0
+      ? [{ name: 'OwnershipMismatch', unit: 'Count', value: outcome.mismatches.length } as const]
+      : []),
+    ...(outcome.bootstrapped.length > 0
+      ? [{ name: 'Bootstrap', unit: 'Count', value: outcome.bootstrapped.length } as const]
+      : []),
+  ];
+  return {
+    lines: [
+      {
+        level: outcome.mismatches.length > 0 ? 'warn' : 'info',
+        message: 'heartbeat recorded',
+        fields: { outcome },
+      },
+    ],
+    metrics: points,
+  };
+};
+
+/** A notification that could not be processed: counted, logged, retried by Lambda, then dead-lettered. */
+export const ingestFaultTelemetry = (error: unknown): Telemetry => ({
+  lines: [
+    {
+      level: 'error',
+      message: 'node notification could not be processed; it will be retried',
+      fields: { error },
+    },
+  ],
+  metrics: [{ name: 'IngestFault', unit: 'Count', value: 1 }],
+});

@@ -1,0 +1,122 @@
+/**
+ * A route-switch world for unit tests: the valid configuration fixture and in-memory fakes holding the
+ * cluster VPC's route tables (on node1's ENI), a table of another VPC that carries the same VIP, and a
+ * Transit Gateway route already in place.
+ */
+
+import {
+  parseConfig,
+  type RoutekeeperConfig,
+  type RoutekeeperConfigInput,
+} from '../../shared/config/schema';
+import type { SwitchCommand } from '../../shared/domain/switch/command';
+import type { SwitchDeps, SwitchSettings, VipRecord } from '../../shared/domain/switch/ports';
+import valid from '../fixtures/config/valid.json';
+import {
+  FakeBus,
+  FakeClock,
+  FakeRouteTables,
+  FakeStateStore,
+  FakeTransitGateway,
+  FakeVpcs,
+} from './fakes';
+
+export const CLUSTER = 'lk-prod';
+export const VIP = '10.1.0.10';
+export const DESTINATION = `${VIP}/32`;
+export const VPC = 'vpc-0a1b2c3d4e5f60718';
+export const NODE1 = { name: 'node1', eni: 'eni-0a1b2c3d4e5f60711' } as const;
+export const NODE2 = { name: 'node2', eni: 'eni-0a1b2c3d4e5f60722' } as const;
+/** The tables the fixture lists for the VIP. */
+export const RTB1 = 'rtb-0a1b2c3d4e5f60701';
+export const RTB2 = 'rtb-0a1b2c3d4e5f60702';
+/** A table of the cluster VPC that is not listed but carries the VIP route (found by discovery). */
+export const RTB_DISCOVERED = 'rtb-0a1b2c3d4e5f60703';
+/** Another VPC whose route table routes the same VIP to its own ENI. */
+export const OTHER_VPC = 'vpc-0f0f0f0f0f0f0f0f0';
+export const OTHER_VPC_RTB = 'rtb-0f0f0f0f0f0f0f0f0';
+export const OTHER_VPC_ENI = 'eni-0f0f0f0f0f0f0f0f0';
+export const TGW_RTB = 'tgw-rtb-0a1b2c3d4e5f60718';
+export const TGW_ATTACHMENT = 'tgw-attach-0a1b2c3d4e5f60718';
+
+type VipInput = RoutekeeperConfigInput['clusters'][number]['vips'][number];
+
+/** The fixture configuration, cloned, with the VIP's settings overridden. */
+export const testConfig = (vip: Partial<VipInput> = {}): RoutekeeperConfig => {
+  const raw: RoutekeeperConfigInput = structuredClone(valid);
+  const [cluster] = raw.clusters;
+  const [first] = cluster?.vips ?? [];
+  Object.assign(first ?? {}, vip);
+  return parseConfig(raw);
+};
+
+export const SETTINGS: SwitchSettings = {
+  verifyBudgetMs: 1_000,
+  writeConcurrency: 10,
+  maxRounds: 3,
+};
+
+export interface World {
+  readonly state: FakeStateStore;
+  readonly routes: FakeRouteTables;
+  readonly vpcs: FakeVpcs;
+  readonly tgw: FakeTransitGateway;
+  readonly clock: FakeClock;
+  readonly bus: FakeBus;
+  readonly deps: SwitchDeps;
+}
+
+export const makeWorld = (
+  vip: Partial<VipInput> = {},
+  settings: Partial<SwitchSettings> = {},
+): World => {
+  const state = new FakeStateStore();
+  const routes = new FakeRouteTables()
+    .addTable(RTB1, VPC, DESTINATION, { eniId: NODE1.eni, state: 'active' })
+    .addTable(RTB2, VPC, DESTINATION, { eniId: NODE1.eni, state: 'active' })
+    .addTable(OTHER_VPC_RTB, OTHER_VPC, DESTINATION, { eniId: OTHER_VPC_ENI, state: 'active' });
+  const vpcs = new FakeVpcs({ [VPC]: ['10.0.0.0/16'], [OTHER_VPC]: ['10.1.0.0/16'] });
+  const tgw = new FakeTransitGateway();
+  tgw.routes = [{ type: 'static', state: 'active', attachmentIds: [TGW_ATTACHMENT] }];
+  const clock = new FakeClock();
+  const bus = new FakeBus();
+  const deps: SwitchDeps = {
+    config: testConfig(vip),
+    state,
+    bus,
+    routes,
+    vpcs,
+    tgw,
+    now: clock.now,
+    sleep: clock.sleep,
+    settings: { ...SETTINGS, ...settings },
+  };
+  return { state, routes, vpcs, tgw, clock, bus, deps };
+};
+
+/** A claim of the VIP by a node, resolved as routeSwitch resolves it (the ENI comes from the configuration). */
+export const claim = (
+  node: { readonly name: string; readonly eni: string },
+  orderToken: number,
+): SwitchCommand => ({
+  cluster: CLUSTER,
+  vip: VIP,
+  node: node.name,
+  eni: node.eni,
+  orderToken,
+  idempotencyKey: `failover#${CLUSTER}#${VIP}#${node.name}#${orderToken}`,
+  reason: 'failover',
+});
+
+/** A fence record as left behind by an applied claim. */
+export const appliedRecord = (
+  node: { readonly name: string; readonly eni: string },
+  orderToken: number,
+): VipRecord => {
+  const { node: owner, ...fields } = claim(node, orderToken);
+  return { ...fields, owner, phase: 'APPLIED', updatedAt: '2026-11-25T09:00:00.000Z' };
+};
+
+/** Where each table routes the VIP right now. */
+export const targets = (routes: FakeRouteTables, ids: readonly string[]): Record<string, string> =>
+  Object.fromEntries(ids.map((id) => [id, routes.target(id, DESTINATION)]));

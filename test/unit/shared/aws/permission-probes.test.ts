@@ -1,0 +1,100 @@
+/**
+ * DryRun permission probes (doctor's check 10). moto ignores DryRun and runs the call, so EC2's answers
+ * are mocked here: DryRunOperation = allowed, UnauthorizedOperation = missing permission.
+ */
+import {
+  EC2Client,
+  ReplaceRouteCommand,
+  ReplaceTransitGatewayRouteCommand,
+} from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { makeProbeRoutes } from '../../../../shared/aws/permission-probes';
+import type { ProbePlan } from '../../../../shared/domain/checks/doctor';
+import { ok } from '../../../../shared/domain/checks/snapshot';
+import {
+  accountConfig,
+  checkAccount,
+  findings,
+  healthyAccount,
+  ID,
+} from '../../../support/account';
+
+const ec2Error = (name: string, status: number) =>
+  Object.assign(new Error(`${name} answer`), {
+    name,
+    $fault: 'client',
+    $metadata: { httpStatusCode: status },
+  });
+
+const plans: ProbePlan[] = [
+  {
+    cluster: 'lk-prod',
+    vip: ID.vip,
+    action: 'ReplaceRoute',
+    resource: ID.table1,
+    destination: `${ID.vip}/32`,
+    target: ID.node1.eni,
+  },
+  {
+    cluster: 'lk-prod',
+    vip: ID.vip,
+    action: 'ReplaceTransitGatewayRoute',
+    resource: ID.tgwTable,
+    destination: `${ID.vip}/32`,
+    target: ID.attachment,
+  },
+];
+
+describe('DryRun permission probes', () => {
+  const ec2 = mockClient(EC2Client);
+  beforeEach(() => ec2.reset());
+
+  const probe = () =>
+    makeProbeRoutes(new EC2Client({ region: 'us-east-1', maxAttempts: 1 }))(plans);
+
+  it('reports allowed when EC2 answers DryRunOperation, and sends DryRun=true', async () => {
+    // Prepare
+    ec2.on(ReplaceRouteCommand).rejects(ec2Error('DryRunOperation', 412));
+    ec2.on(ReplaceTransitGatewayRouteCommand).rejects(ec2Error('DryRunOperation', 412));
+    // Act
+    const probes = await probe();
+    // Assess
+    expect(probes.map((p) => p.verdict)).toEqual(['allowed', 'allowed']);
+    expect(ec2.commandCalls(ReplaceRouteCommand)[0]?.args[0].input).toMatchObject({
+      DryRun: true,
+      RouteTableId: ID.table1,
+      NetworkInterfaceId: ID.node1.eni,
+    });
+    expect(ec2.commandCalls(ReplaceTransitGatewayRouteCommand)[0]?.args[0].input).toMatchObject({
+      DryRun: true,
+      TransitGatewayAttachmentId: ID.attachment,
+    });
+  });
+
+  it('turns UnauthorizedOperation into a PermissionMissing failure', async () => {
+    // Prepare
+    ec2.on(ReplaceRouteCommand).rejects(ec2Error('UnauthorizedOperation', 403));
+    ec2.on(ReplaceTransitGatewayRouteCommand).rejects(ec2Error('DryRunOperation', 412));
+    // Act
+    const probes = await probe();
+    const report = await checkAccount(healthyAccount(), accountConfig(), undefined, ok(probes));
+    // Assess
+    expect(findings(report)).toEqual(['routekeeper.permissions PermissionMissing fail']);
+    expect(report.results.filter((r) => r.check === 'routekeeper.permissions')).toHaveLength(2);
+  });
+
+  it('reports a call that succeeded despite DryRun as unknown, never as allowed', async () => {
+    // Prepare
+    ec2.on(ReplaceRouteCommand).resolves({});
+    ec2.on(ReplaceTransitGatewayRouteCommand).rejects(ec2Error('InternalError', 500));
+    // Act
+    const probes = await probe();
+    const report = await checkAccount(healthyAccount(), accountConfig(), undefined, ok(probes));
+    // Assess
+    expect(findings(report)).toEqual([
+      'routekeeper.permissions DryRunIgnored unknown',
+      'routekeeper.permissions ProbeFailed unknown',
+    ]);
+  });
+});

@@ -1,0 +1,524 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_ENV, loadConfigFile, loadConfigFromEnv } from '../../../../shared/config/load';
+import {
+  ConfigError,
+  parseConfig,
+  type RoutekeeperConfigInput,
+} from '../../../../shared/config/schema';
+import valid from '../../../fixtures/config/valid.json';
+
+type Raw = RoutekeeperConfigInput & {
+  clusters: (RoutekeeperConfigInput['clusters'][number] & Record<string, unknown>)[];
+} & Record<string, unknown>;
+
+/** The valid fixture, cloned: each test breaks exactly one rule of it. */
+const validRaw = (): Raw => structuredClone(valid) as Raw;
+
+const cluster = (raw: Raw) => raw.clusters[0] as Raw['clusters'][number];
+const vip = (raw: Raw) => cluster(raw).vips[0] as Raw['clusters'][number]['vips'][number];
+
+/** What the function throws; fails the test when it throws nothing. */
+const thrown = (run: () => unknown): unknown => {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error, none was thrown');
+};
+
+/** The ConfigError thrown for a configuration. */
+const configError = (raw: unknown): ConfigError => {
+  const error = thrown(() => parseConfig(raw));
+  if (error instanceof ConfigError) return error;
+  throw error;
+};
+
+const tempDir = (): string => mkdtempSync(join(tmpdir(), 'routekeeper-unit-'));
+
+const tempFile = (name: string, text: string, dir = tempDir()): string => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+const secondCluster = (raw: Raw) => {
+  const other = structuredClone(cluster(raw));
+  other.name = 'lk-dr';
+  other.vpcId = 'vpc-0b1b2c3d4e5f60718';
+  other.vpcCidrs = ['10.2.0.0/16'];
+  other.nodes = [
+    { name: 'node1', instanceId: 'i-0b1b2c3d4e5f60711', eniId: 'eni-0b1b2c3d4e5f60711' },
+    { name: 'node2', instanceId: 'i-0b1b2c3d4e5f60722', eniId: 'eni-0b1b2c3d4e5f60722' },
+  ];
+  other.vips = [{ address: '10.3.0.10', routeTables: ['rtb-0b1b2c3d4e5f60701'] }];
+  return other;
+};
+
+describe('parseConfig', () => {
+  it('accepts the valid fixture and fills in the defaults', () => {
+    // Prepare
+    const raw = validRaw();
+    // Act
+    const config = parseConfig(raw);
+    // Assess
+    expect(config.clusters).toHaveLength(1);
+    expect(config.clusters[0]).toMatchObject({ name: 'lk-prod', driftMode: 'report' });
+    expect(config.clusters[0]?.vips[0]).toMatchObject({
+      address: '10.1.0.10',
+      createMissingRoute: false,
+      discoverRouteTables: true,
+    });
+  });
+
+  it.each(['10.1.0.10', '10.1.0.10/32'])(
+    'accepts the VIP %s and normalises it to the bare address',
+    (address) => {
+      // Prepare
+      const raw = validRaw();
+      vip(raw).address = address;
+      // Act
+      const config = parseConfig(raw);
+      // Assess
+      expect(config.clusters[0]?.vips[0]?.address).toBe('10.1.0.10');
+    },
+  );
+
+  it.each([
+    ['a /31 block', '10.1.0.10/31'],
+    ['an IPv6 address', '2001:db8::10'],
+    ['an address with a leading zero', '010.1.0.10'],
+  ])('rejects %s as VIP', (_what, address) => {
+    // Prepare
+    const raw = validRaw();
+    vip(raw).address = address;
+    // Act
+    const error = configError(raw);
+    // Assess
+    expect(error.problems).toEqual([
+      'clusters[0].vips[0].address: must be a single IPv4 address, written bare or as /32',
+    ]);
+  });
+
+  it('rejects a VIP inside a CIDR block of the cluster VPC', () => {
+    // Prepare
+    const raw = validRaw();
+    cluster(raw).vpcCidrs = ['10.0.0.0/16', '10.1.0.0/20'];
+    // Act
+    const error = configError(raw);
+    // Assess
+    expect(error.problems).toEqual([
+      'clusters[0].vips[0].address: VIP 10.1.0.10 lies inside the VPC CIDR 10.1.0.0/20; it must be outside every CIDR block of the cluster VPC',
+    ]);
+  });
+
+  it('rejects a cluster with fewer than two nodes', () => {
+    // Prepare
+    const raw = validRaw();
+    cluster(raw).nodes.pop();
+    // Act
+    const error = configError(raw);
+    // Assess
+    expect(error.problems).toEqual(['clusters[0].nodes: a cluster needs at least two nodes']);
+  });
+
+  it('rejects two nodes with the same name', () => {
+    // Prepare
+    const raw = validRaw();
+    const [, second] = cluster(raw).nodes;
+    if (second) second.name = 'node1';
+    // Act
+    const error = configError(raw);
+    // Assess
+    expect(error.problems).toEqual(['clusters[0].nodes: node name "node1" is used twice']);
+  });
+
+  it('rejects two nodes with the same ENI', () => {
+    // Prepare
+    const raw = validRaw();
+    const [first, second] = cluster(raw).nodes;
+    if (first && second) second.eniId = first.eniId;
+    // Act
+    const error = configError(raw);
+    // Assess
+    expect(error.problems).toEqual([
+      'clusters[0].nodes: ENI eni-0a1b2c3d4e5f60711 belongs to two nodes',
+    ]);
+  });
+
+  it('rejects a VIP managed by two clusters', () => {
+    // Prepare
+    const raw = validRaw();
+    const other = secondCluster(raw);
+    other.vips = [{ address: '10.1.0.10/32', routeTables: ['rtb-0b1b2c3d4e5f60701'] }];
+    raw.clusters.push(other);
+    // Act
+    const error = configError(raw);
+    // Assess
+    expect(error.problems).toEqual([
+      'clusters[1].vips[0].address: VIP 10.1.0.10 is already managed by cluster "lk-prod"; a VIP belongs to exactly one cluster',
+    ]);
+  });
+
+  it('rejects two clusters with the same name', () => {
+    // Prepare
+    const raw = validRaw();
+    const other = secondCluster(raw);
+    other.name = 'lk-prod';
+    raw.clusters.push(other);
+    // Act
+    const error = configError(raw);
+    // Assess
+    expect(error.problems).toEqual(['clusters: cluster name "lk-prod" is used twice']);
+  });
+
+  it('rejects clusters in two regions', () => {
+    // Prepare
+    const raw = validRaw();
+    const other = secondCluster(raw);
+    other.region = 'ap-northeast-1';
+    raw.clusters.push(other);
+    // Act
+    const error = configError(raw);
+    // Assess
+    expect(error.problems).toEqual([
+      "clusters: all clusters of a stage must be in one region (the stack's), found us-east-1, ap-northeast-1",
+    ]);
+  });
+
+  it.each<{ field: string; path: string; value: string; message: string; set: (raw: Raw) => void }>(
+    [
+      {
+        field: 'vpcId',
+        path: 'clusters[0].vpcId',
+        value: 'subnet-0a1b2c3d4e5f60718',
+        message: 'must be a VPC id like vpc-0123456789abcdef0',
+        set: (raw) => {
+          cluster(raw).vpcId = 'subnet-0a1b2c3d4e5f60718';
+        },
+      },
+      {
+        field: 'eniId',
+        path: 'clusters[0].nodes[0].eniId',
+        value: 'i-0a1b2c3d4e5f60711',
+        message: 'must be a network interface (ENI) id like eni-0123456789abcdef0',
+        set: (raw) => {
+          (cluster(raw).nodes[0] as { eniId: string }).eniId = 'i-0a1b2c3d4e5f60711';
+        },
+      },
+      {
+        field: 'instanceId',
+        path: 'clusters[0].nodes[0].instanceId',
+        value: 'eni-0a1b2c3d4e5f60799',
+        message: 'must be an EC2 instance id like i-0123456789abcdef0',
+        set: (raw) => {
+          (cluster(raw).nodes[0] as { instanceId: string }).instanceId = 'eni-0a1b2c3d4e5f60799';
+        },
+      },
+      {
+        field: 'routeTables',
+        path: 'clusters[0].vips[0].routeTables[0]',
+        value: 'tgw-rtb-0a1b2c3d4e5f60701',
+        message: 'must be a route table id like rtb-0123456789abcdef0',
+        set: (raw) => {
+          vip(raw).routeTables = ['tgw-rtb-0a1b2c3d4e5f60701', 'rtb-0a1b2c3d4e5f60702'];
+        },
+      },
+      {
+        field: 'transitGatewayId',
+        path: 'clusters[0].transitGatewayId',
+        value: 'tgw-rtb-0a1b2c3d4e5f60718',
+        message: 'must be a Transit Gateway id like tgw-0123456789abcdef0',
+        set: (raw) => {
+          cluster(raw).transitGatewayId = 'tgw-rtb-0a1b2c3d4e5f60718';
+        },
+      },
+      {
+        field: 'transitGatewayRoute.routeTableId',
+        path: 'clusters[0].vips[0].transitGatewayRoute.routeTableId',
+        value: 'rtb-0a1b2c3d4e5f60718',
+        message: 'must be a Transit Gateway route table id like tgw-rtb-0123456789abcdef0',
+        set: (raw) => {
+          vip(raw).transitGatewayRoute = {
+            routeTableId: 'rtb-0a1b2c3d4e5f60718',
+            attachmentId: 'tgw-attach-0a1b2c3d4e5f60718',
+          };
+        },
+      },
+      {
+        field: 'transitGatewayRoute.attachmentId',
+        path: 'clusters[0].vips[0].transitGatewayRoute.attachmentId',
+        value: 'tgw-0a1b2c3d4e5f60718',
+        message: 'must be a Transit Gateway attachment id like tgw-attach-0123456789abcdef0',
+        set: (raw) => {
+          vip(raw).transitGatewayRoute = {
+            routeTableId: 'tgw-rtb-0a1b2c3d4e5f60718',
+            attachmentId: 'tgw-0a1b2c3d4e5f60718',
+          };
+        },
+      },
+    ],
+  )('rejects $value as $field (wrong id prefix)', ({ path, message, set }) => {
+    // Prepare
+    const raw = validRaw();
+    set(raw);
+    // Act
+    const error = configError(raw);
+    // Assess
+    expect(error.problems).toEqual([`${path}: ${message}`]);
+  });
+
+  it('rejects an id of the right kind but a malformed length', () => {
+    // Prepare
+    const raw = validRaw();
+    cluster(raw).vpcId = 'vpc-0a1b2c3d4e';
+    // Act
+    const error = configError(raw);
+    // Assess
+    expect(error.problems).toEqual([
+      'clusters[0].vpcId: must be a VPC id like vpc-0123456789abcdef0',
+    ]);
+  });
+
+  it.each([
+    ['vpcCidrs', 'clusters[0].vpcCidrs[0]'],
+    ['onPremisesCidrs', 'clusters[0].onPremisesCidrs[0]'],
+  ] as const)('rejects a CIDR block with host bits set in %s', (field, path) => {
+    // Prepare
+    const raw = validRaw();
+    cluster(raw)[field] = ['10.0.1.0/16'];
+    // Act
+    const error = configError(raw);
+    // Assess
+    expect(error.problems).toEqual([`${path}: has host bits set beyond its prefix`]);
+  });
+
+  it('rejects a CIDR block that is not one', () => {
+    // Prepare
+    const raw = validRaw();
+    cluster(raw).vpcCidrs = ['10.0.0.0/33'];
+    // Act
+    const error = configError(raw);
+    // Assess
+    expect(error.problems).toEqual([
+      'clusters[0].vpcCidrs[0]: must be an IPv4 CIDR block like 10.0.0.0/16',
+    ]);
+  });
+
+  it.each<{ level: string; path: string; add: (raw: Raw) => void }>([
+    { level: 'the root', path: '(root)', add: (raw) => Object.assign(raw, { extra: 1 }) },
+    {
+      level: 'a cluster',
+      path: 'clusters[0]',
+      add: (raw) => Object.assign(cluster(raw), { extra: 1 }),
+    },
+    {
+      level: 'a node',
+      path: 'clusters[0].nodes[0]',
+      add: (raw) => Object.assign(cluster(raw).nodes[0] ?? {}, { extra: 1 }),
+    },
+    {
+      level: 'a VIP',
+      path: 'clusters[0].vips[0]',
+      add: (raw) => Object.assign(vip(raw), { extra: 1 }),
+    },
+    {
+      level: 'a transitGatewayRoute',
+      path: 'clusters[0].vips[0].transitGatewayRoute',
+      add: (raw) => Object.assign(vip(raw).transitGatewayRoute ?? {}, { extra: 1 }),
+    },
+  ])('rejects an unknown key in $level', ({ path, add }) => {
+    // Prepare
+    const raw = validRaw();
+    add(raw);
+    // Act
+    const error = configError(raw);
+    // Assess
+    expect(error.problems).toEqual([`${path}: Unrecognized key: "extra"`]);
+  });
+
+  it('rejects a VIP that manages no route table', () => {
+    // Prepare
+    const raw = validRaw();
+    vip(raw).routeTables = [];
+    vip(raw).discoverRouteTables = false;
+    // Act
+    const error = configError(raw);
+    // Assess
+    expect(error.problems).toEqual([
+      'clusters[0].vips[0]: manages no route table: list routeTables and/or set discoverRouteTables',
+    ]);
+  });
+
+  it('rejects a route table listed twice for one VIP', () => {
+    // Prepare
+    const raw = validRaw();
+    vip(raw).routeTables = ['rtb-0a1b2c3d4e5f60701', 'rtb-0a1b2c3d4e5f60701'];
+    // Act
+    const error = configError(raw);
+    // Assess
+    expect(error.problems).toEqual([
+      'clusters[0].vips[0].routeTables: rtb-0a1b2c3d4e5f60701 is listed twice',
+    ]);
+  });
+
+  it('rejects a transitGatewayRoute in a cluster without transitGatewayId', () => {
+    // Prepare
+    const raw = validRaw();
+    delete cluster(raw).transitGatewayId;
+    // Act
+    const error = configError(raw);
+    // Assess
+    expect(error.problems).toEqual([
+      'clusters[0].transitGatewayId: is required when a VIP has a transitGatewayRoute',
+    ]);
+  });
+
+  it.each<{ rule: string; problem: string; set: (raw: Raw) => void }>([
+    {
+      rule: 'no cluster at all',
+      problem: 'clusters: at least one cluster is required',
+      set: (raw) => {
+        raw.clusters = [];
+      },
+    },
+    {
+      rule: 'a cluster without VIPs',
+      problem: 'clusters[0].vips: a cluster needs at least one VIP',
+      set: (raw) => {
+        cluster(raw).vips = [];
+      },
+    },
+    {
+      rule: 'a name with capitals',
+      problem:
+        'clusters[0].name: must be 1-48 lowercase letters, digits or dashes, starting with a letter or digit',
+      set: (raw) => {
+        cluster(raw).name = 'LK-Prod';
+      },
+    },
+    {
+      rule: 'a malformed region',
+      problem: 'clusters[0].region: must be an AWS region like ap-northeast-1',
+      set: (raw) => {
+        cluster(raw).region = 'us-east';
+      },
+    },
+    {
+      rule: 'a Direct Connect gateway id that is not a UUID',
+      problem: 'clusters[0].directConnectGatewayId: must be a Direct Connect gateway id (a UUID)',
+      set: (raw) => {
+        cluster(raw).directConnectGatewayId = 'dxgw-0a1b2c3d';
+      },
+    },
+    {
+      rule: 'an unknown drift mode',
+      problem: 'clusters[0].driftMode: Invalid option: expected one of "report"|"repair"',
+      set: (raw) => {
+        cluster(raw).driftMode = 'fix' as 'report';
+      },
+    },
+  ])('rejects $rule', ({ problem, set }) => {
+    // Prepare
+    const raw = validRaw();
+    set(raw);
+    // Act
+    const error = configError(raw);
+    // Assess
+    expect(error.problems).toEqual([problem]);
+  });
+
+  it('names the origin and every problem in the error message', () => {
+    // Prepare
+    const raw = validRaw();
+    cluster(raw).vpcId = 'vpc-nope';
+    cluster(raw).region = 'mars';
+    // Act
+    const error = thrown(() => parseConfig(raw, 'configuration file /etc/routekeeper.json'));
+    // Assess
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(
+      'configuration file /etc/routekeeper.json is invalid:\n' +
+        '  - clusters[0].region: must be an AWS region like ap-northeast-1\n' +
+        '  - clusters[0].vpcId: must be a VPC id like vpc-0123456789abcdef0',
+    );
+  });
+});
+
+describe('loadConfigFile', () => {
+  it('loads and validates a configuration file', () => {
+    // Prepare
+    const path = tempFile('routekeeper.json', JSON.stringify(validRaw()));
+    // Act
+    const config = loadConfigFile(path);
+    // Assess
+    expect(config.clusters[0]?.name).toBe('lk-prod');
+  });
+
+  it('reports a missing file with its absolute path', () => {
+    // Prepare
+    const path = join(tmpdir(), 'routekeeper-unit-missing', 'nope.json');
+    // Act
+    const error = thrown(() => loadConfigFile(path));
+    // Assess
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toMatch(
+      new RegExp(`^cannot read configuration file ${path}: ENOENT`),
+    );
+    expect((error as ConfigError).problems).toEqual(['file not readable']);
+  });
+
+  it('reports a file that is not JSON', () => {
+    // Prepare
+    const path = tempFile('broken.json', '{ "clusters": [ ');
+    // Act
+    const error = thrown(() => loadConfigFile(path));
+    // Assess
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toMatch(
+      new RegExp(`^configuration file ${path} is not valid JSON: `),
+    );
+    expect((error as ConfigError).problems).toEqual(['invalid JSON']);
+  });
+
+  it('names the file and the field when the content is invalid', () => {
+    // Prepare
+    const raw = validRaw();
+    vip(raw).address = '010.1.0.10';
+    const path = tempFile('invalid.json', JSON.stringify(raw));
+    // Act
+    const error = thrown(() => loadConfigFile(path));
+    // Assess
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(`configuration file ${path} is invalid`);
+    expect((error as ConfigError).message).toContain('clusters[0].vips[0].address');
+  });
+});
+
+describe('loadConfigFromEnv', () => {
+  it('reports a missing ROUTEKEEPER_CONFIG by name', () => {
+    // Prepare
+    const env = {};
+    // Act
+    const error = thrown(() => loadConfigFromEnv(env));
+    // Assess
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(
+      `${CONFIG_ENV} is not set: point it at a routekeeper configuration file`,
+    );
+  });
+
+  it('resolves a relative path against LAMBDA_TASK_ROOT', () => {
+    // Prepare
+    const root = tempDir();
+    tempFile('routekeeper.test.json', JSON.stringify(validRaw()), root);
+    const env = { [CONFIG_ENV]: 'routekeeper.test.json', LAMBDA_TASK_ROOT: root };
+    // Act
+    const config = loadConfigFromEnv(env);
+    // Assess
+    expect(config.clusters[0]?.vpcId).toBe('vpc-0a1b2c3d4e5f60718');
+  });
+});

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { planRepairs } from '../../../../../shared/domain/checks/repair';
+import { fail } from '../../../../../shared/domain/checks/types';
+import { RouteSwitchRequested } from '../../../../../shared/events/route-switch-requested';
+import { accountConfig, ID, NOW, ownerRecord } from '../../../../support/account';
+
+const repairMode = accountConfig((c) => {
+  c.driftMode = 'repair';
+});
+const cluster = repairMode.clusters[0] as (typeof repairMode.clusters)[number];
+const wrongTarget = fail('vpc.vip-route', 'lk-prod', 'VipRouteWrongTarget', 'evidence', {
+  vip: ID.vip,
+  subject: ID.table2,
+});
+
+describe('repair planning', () => {
+  it('re-asserts the recorded owner with its own order token and reason repair', () => {
+    // Act
+    const plan = planRepairs(cluster, [wrongTarget], [ownerRecord('node1', 10)], NOW);
+    // Assess
+    expect(plan.skipped).toEqual([]);
+    expect(plan.requests).toHaveLength(1);
+    const request = RouteSwitchRequested.parse(plan.requests[0]);
+    expect(request).toMatchObject({
+      cluster: 'lk-prod',
+      vip: ID.vip,
+      node: 'node1',
+      orderToken: ownerRecord().orderToken,
+      reason: 'repair',
+    });
+    expect(request.idempotencyKey).toContain(String(NOW.getTime()));
+  });
+
+  it('never repairs within the grace window after the record changed', () => {
+    // Act
+    const plan = planRepairs(cluster, [wrongTarget], [ownerRecord('node1', 1)], NOW);
+    // Assess
+    expect(plan.requests).toEqual([]);
+    expect(plan.skipped[0]?.reason).toMatch(/^GraceWindow/);
+  });
+
+  it('never repairs when the owner is unknown', () => {
+    // Act
+    const plan = planRepairs(cluster, [wrongTarget], [], NOW);
+    // Assess
+    expect(plan.requests).toEqual([]);
+    expect(plan.skipped[0]?.reason).toMatch(/^OwnerUnknown/);
+  });
+
+  it('never repairs a conflict in another VPC', () => {
+    // Prepare
+    const conflict = fail('vpc.conflict', 'lk-prod', 'OtherVpcVipRoute', 'evidence', {
+      vip: ID.vip,
+      subject: ID.otherTable,
+    });
+    // Act
+    const plan = planRepairs(cluster, [conflict], [ownerRecord()], NOW);
+    // Assess
+    expect(plan).toEqual({ requests: [], skipped: [] });
+  });
+
+  it('repairs a wrong TGW attachment (routeSwitch rewrites it to the configured one)', () => {
+    // Prepare
+    const tgw = fail('tgw.vip-route', 'lk-prod', 'TgwRouteWrongAttachment', 'evidence', {
+      vip: ID.vip,
+    });
+    // Act
+    const plan = planRepairs(cluster, [tgw], [ownerRecord()], NOW);
+    // Assess
+    expect(plan.requests.map((r) => r.vip)).toEqual([ID.vip]);
+  });
+
+  it('does nothing in report mode', () => {
+    // Act
+    const plan = planRepairs(
+      accountConfig().clusters[0] as typeof cluster,
+      [wrongTarget],
+      [ownerRecord()],
+      NOW,
+    );
+    // Assess
+    expect(plan).toEqual({ requests: [], skipped: [] });
+  });
+
+  it('repairs a missing route only when routeSwitch may create it', () => {
+    // Prepare
+    const missing = fail('vpc.vip-route', 'lk-prod', 'VipRouteMissing', 'evidence', {
+      vip: ID.vip,
+    });
+    const creating = accountConfig((c) => {
+      c.driftMode = 'repair';
+      (c.vips as Record<string, unknown>[])[0] = {
+        ...(c.vips as Record<string, unknown>[])[0],
+        createMissingRoute: true,
+      };
+    }).clusters[0] as typeof cluster;
+    // Act
+    const without = planRepairs(cluster, [missing], [ownerRecord()], NOW);
+    const withCreate = planRepairs(creating, [missing], [ownerRecord()], NOW);
+    // Assess
+    expect(without.requests).toEqual([]);
+    expect(withCreate.requests).toHaveLength(1);
+  });
+});
