@@ -11,6 +11,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // Property tests run thousands of cases: a loaded 2-core CI machine must not time them out.
+          testTimeout: 30_000,
           setupFiles: ['test/support/setup-env.ts'],
           environment: 'node',
         },

@@ -99,7 +99,7 @@ export const prepareFailover = async (moto: Moto, tables: number) => {
     const claim = composeFailover(
       { cluster: CLUSTER, node },
       VIP,
-      { msgId: randomUUID(), nowMs: Date.now() },
+      { msgId: randomUUID(), claimedAt: Date.now() },
       [key],
     );
     const event = delivered(claim.source, claim.detailType, claim.detail);

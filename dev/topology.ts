@@ -453,7 +453,7 @@ export const recordHeartbeats = async (
       cluster,
       node,
       msgId: `seed-${node}-${now}`,
-      signedAtMs: now - clockSkewMs,
+      sentAt: now - clockSkewMs,
       receivedAtMs: now,
       vipsHeld: [],
     });

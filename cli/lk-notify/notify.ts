@@ -40,16 +40,17 @@ export const notify = async (options: Options, io: Io): Promise<ExitCode> => {
     node,
     ...(identity.instanceId === undefined ? {} : { instanceId: identity.instanceId }),
   };
-  const stamp = { msgId: randomUUID(), nowMs: Date.now() };
+  const msgId = randomUUID();
+  const at = Date.now();
   let notification: NodeNotification;
   try {
     notification =
       options.command === 'failover'
-        ? composeFailover(sender, options.vips[0] as string, stamp, keys)
+        ? composeFailover(sender, options.vips[0] as string, { msgId, claimedAt: at }, keys)
         : composeHeartbeat(
             sender,
             { vips: options.vips, ...(identity.enis === undefined ? {} : { enis: identity.enis }) },
-            stamp,
+            { msgId, sentAt: at },
             keys,
           );
   } catch (error) {
@@ -80,7 +81,7 @@ export const notify = async (options: Options, io: Io): Promise<ExitCode> => {
       random: Math.random,
     },
   );
-  const summary = { type: options.command, msgId: stamp.msgId, attempts: delivery.attempts };
+  const summary = { type: options.command, msgId, attempts: delivery.attempts };
   if (delivery.delivered) {
     io.out(`${JSON.stringify({ sent: true, ...summary, eventId: delivery.eventId })}\n`);
     return EXIT.OK;

@@ -9,7 +9,7 @@ import { readSnapshot } from '../../shared/aws/snapshot';
 import {
   makeLiveness,
   makeTargetHistoryStore,
-  makeVipRecords,
+  makeVipRecordReader,
 } from '../../shared/aws/state-records';
 import type { RoutekeeperConfig } from '../../shared/config/schema';
 import type { DoctorDeps } from '../../shared/domain/checks/doctor';
@@ -31,7 +31,7 @@ export const buildDoctorDeps = (options: DoctorOptions): DoctorDeps => {
   return {
     config: options.config,
     readAccount: (clusters) => readSnapshot({ ec2, directConnect }, clusters, options.progress),
-    records: makeVipRecords(documents, options.stateTable),
+    records: makeVipRecordReader(documents, options.stateTable),
     liveness: makeLiveness(documents, options.livenessTable),
     history: makeTargetHistoryStore(documents, options.stateTable),
     ...(options.probes

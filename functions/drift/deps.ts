@@ -11,7 +11,7 @@ import { readSnapshot } from '../../shared/aws/snapshot';
 import {
   makeLiveness,
   makeTargetHistoryStore,
-  makeVipRecords,
+  makeVipRecordReader,
 } from '../../shared/aws/state-records';
 import { requireEnv } from '../../shared/config/env';
 import { loadConfigFromEnv } from '../../shared/config/load';
@@ -40,7 +40,7 @@ export const buildDeps = (
     config,
     readAccount: (clusters: Parameters<typeof readSnapshot>[1]) =>
       readSnapshot({ ec2, directConnect }, clusters),
-    records: makeVipRecords(documents, table),
+    records: makeVipRecordReader(documents, table),
     liveness: makeLiveness(documents, requireEnv('LIVENESS_TABLE', env)),
     history: makeTargetHistoryStore(documents, table),
     bus: makeEventPublisher(given.events ?? makeEventBridgeClient(clients), busName),

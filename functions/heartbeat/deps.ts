@@ -11,7 +11,7 @@ import { makeEventPublisher } from '../../shared/aws/event-bus';
 import { makeIdempotentFunction } from '../../shared/aws/idempotency';
 import { makeKeyStore } from '../../shared/aws/key-store';
 import { makeLivenessTable } from '../../shared/aws/liveness-table';
-import { makeVipStateTable } from '../../shared/aws/vip-state-table';
+import { makeVipRecordStore } from '../../shared/aws/vip-records';
 import { intEnv, requireEnv } from '../../shared/config/env';
 import { type KeyStoreRef, parseKeyStoreRef } from '../../shared/config/keys';
 import { loadConfigFromEnv } from '../../shared/config/load';
@@ -58,7 +58,7 @@ export const buildDeps = (
 
   const applyDeps = {
     liveness: makeLivenessTable(documents, requireEnv('LIVENESS_TABLE', env)),
-    state: makeVipStateTable(documents, requireEnv('STATE_TABLE', env)),
+    state: makeVipRecordStore(documents, requireEnv('STATE_TABLE', env)),
     bus: makeEventPublisher(makeEventBridgeClient(clients), requireEnv('EVENT_BUS_NAME', env)),
     now,
   };

@@ -10,7 +10,7 @@ import { makeEventPublisher } from '../../shared/aws/event-bus';
 import { makeIdempotentFunction } from '../../shared/aws/idempotency';
 import { makeRouteTables, makeVpcs } from '../../shared/aws/route-tables';
 import { makeTransitGatewayRoutes } from '../../shared/aws/transit-gateway';
-import { makeVipStateTable } from '../../shared/aws/vip-state-table';
+import { makeVipRecordStore } from '../../shared/aws/vip-records';
 import { cachingVpcs } from '../../shared/aws/vpc-cache';
 import { intEnv, requireEnv } from '../../shared/config/env';
 import { loadConfigFromEnv } from '../../shared/config/load';
@@ -40,7 +40,7 @@ export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps
   const switchDeps = {
     config,
     bus: makeEventPublisher(makeEventBridgeClient(clients), requireEnv('EVENT_BUS_NAME', env)),
-    state: makeVipStateTable(makeDocumentClient(dynamodb), requireEnv('STATE_TABLE', env)),
+    state: makeVipRecordStore(makeDocumentClient(dynamodb), requireEnv('STATE_TABLE', env)),
     routes: makeRouteTables(ec2Read, ec2Write),
     vpcs: cachingVpcs(makeVpcs(ec2Read), intEnv('VPC_CACHE_SECONDS', 300, env) * 1000, now),
     tgw: makeTransitGatewayRoutes(ec2Read, ec2Write),

@@ -19,7 +19,7 @@ import {
 import pLimit from 'p-limit';
 import type { ClusterConfig } from '../config/schema';
 import { toAwsCallError } from '../core/errors';
-import { vipRoute } from '../core/ip';
+import { vipDestination } from '../core/ip';
 import {
   type DxAssociationFacts,
   dxKey,
@@ -216,7 +216,7 @@ export const readSnapshot = async (
   const vpcIds = unique(clusters.map((c) => c.vpcId));
   const instanceIds = unique(clusters.flatMap((c) => c.nodes.map((n) => n.instanceId)));
   const eniIds = unique(clusters.flatMap((c) => c.nodes.map((n) => n.eniId)));
-  const vipRoutes = unique(clusters.flatMap((c) => c.vips.map((v) => vipRoute(v.address))));
+  const vipRoutes = unique(clusters.flatMap((c) => c.vips.map((v) => vipDestination(v.address))));
   const tgwIds = unique(clusters.map((c) => c.transitGatewayId));
   const tgwTables = unique(
     clusters.flatMap((c) => c.vips.map((v) => v.transitGatewayRoute?.routeTableId)),

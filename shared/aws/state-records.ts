@@ -6,11 +6,11 @@ import type {
   NodeLiveness,
   TargetHistory,
   TargetHistoryStore,
-  VipRecords,
+  VipRecordReader,
 } from '../domain/checks/ports';
 import { call } from './call-error';
 import { livenessKey } from './liveness-table';
-import { recordKey, toRecord } from './vip-state-table';
+import { recordKey, toRecord } from './vip-records';
 
 /**
  * The state table's other items, beside the per-VIP fence record `<cluster>#<vip>`:
@@ -51,7 +51,10 @@ const batchGet = async (
   return items;
 };
 
-export const makeVipRecords = (client: DynamoDBDocumentClient, tableName: string): VipRecords => ({
+export const makeVipRecordReader = (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): VipRecordReader => ({
   readMany: async (keys) =>
     (
       await batchGet(

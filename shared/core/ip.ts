@@ -54,4 +54,4 @@ export const normaliseVip = (text: string): string | undefined => {
 };
 
 /** The destination CIDR block of a VIP's host route. */
-export const vipRoute = (vip: string): string => `${vip}/32`;
+export const vipDestination = (vip: string): string => `${vip}/32`;

@@ -11,10 +11,10 @@ import type {
   Phase,
   RouteTables,
   RouteTableView,
-  StateStore,
   TgwRouteView,
   TransitGatewayRoutes,
   VipRecord,
+  VipRecordStore,
   Vpcs,
 } from '../../shared/domain/switch/ports';
 
@@ -24,10 +24,10 @@ export const awsError = (code: string, retryable = false): AwsCallError =>
 
 /**
  * The fence record in a fake table. `advance` is a conditional write whose condition is written the way
- * the DynamoDB ConditionExpression of shared/aws/vip-state-table.ts is, so that it can be checked against
+ * the DynamoDB ConditionExpression of shared/aws/vip-records.ts is, so that it can be checked against
  * shared/domain/switch/fence.ts decideFence rather than borrowed from it.
  */
-export class FakeStateStore implements StateStore {
+export class FakeVipRecordStore implements VipRecordStore {
   /** Every version of every record, in the order written: the fence must only ever move forward. */
   readonly history: VipRecord[] = [];
   private readonly records = new Map<string, VipRecord>();
@@ -53,7 +53,7 @@ export class FakeStateStore implements StateStore {
   async advance(claim: Claim, now: Date): Promise<AdvanceResult> {
     if (this.advanceError !== undefined) throw this.advanceError;
     const previous = this.current(claim.cluster, claim.vip);
-    if (!FakeStateStore.condition(previous, claim)) {
+    if (!FakeVipRecordStore.condition(previous, claim)) {
       return { accepted: false, current: previous as VipRecord };
     }
     this.put({
@@ -74,7 +74,7 @@ export class FakeStateStore implements StateStore {
     return this.current(cluster, vip);
   }
 
-  async markPhase(claim: Claim, phase: Phase, now: Date): ReturnType<StateStore['markPhase']> {
+  async markPhase(claim: Claim, phase: Phase, now: Date): ReturnType<VipRecordStore['markPhase']> {
     const current = this.current(claim.cluster, claim.vip);
     if (current?.orderToken !== claim.orderToken || current.owner !== claim.node) {
       return { current: false, record: current };

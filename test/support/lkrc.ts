@@ -134,7 +134,7 @@ export const failoverEvent = (options: {
     composeFailover(
       { cluster: CLUSTER, node: options.node ?? 'node1' },
       options.vip ?? VIP,
-      { msgId: options.msgId ?? nextMsgId(), nowMs: options.nowMs ?? T0 },
+      { msgId: options.msgId ?? nextMsgId(), claimedAt: options.nowMs ?? T0 },
       (options.kids ?? ['node1.2026-11']).map(signingKey),
     ),
   );
@@ -150,7 +150,7 @@ export const heartbeatEvent = (options: {
     composeHeartbeat(
       { cluster: CLUSTER, node: options.node ?? 'node1' },
       { vips: options.vips ?? [] },
-      { msgId: options.msgId ?? nextMsgId(), nowMs: options.nowMs ?? T0 },
+      { msgId: options.msgId ?? nextMsgId(), sentAt: options.nowMs ?? T0 },
       (options.kids ?? ['node1.2026-11']).map(signingKey),
     ),
   );

@@ -16,8 +16,8 @@ import {
   FakeBus,
   FakeClock,
   FakeRouteTables,
-  FakeStateStore,
   FakeTransitGateway,
+  FakeVipRecordStore,
   FakeVpcs,
 } from './fakes';
 
@@ -57,7 +57,7 @@ export const SETTINGS: SwitchSettings = {
 };
 
 export interface World {
-  readonly state: FakeStateStore;
+  readonly state: FakeVipRecordStore;
   readonly routes: FakeRouteTables;
   readonly vpcs: FakeVpcs;
   readonly tgw: FakeTransitGateway;
@@ -70,7 +70,7 @@ export const makeWorld = (
   vip: Partial<VipInput> = {},
   settings: Partial<SwitchSettings> = {},
 ): World => {
-  const state = new FakeStateStore();
+  const state = new FakeVipRecordStore();
   const routes = new FakeRouteTables()
     .addTable(RTB1, VPC, DESTINATION, { eniId: NODE1.eni, state: 'active' })
     .addTable(RTB2, VPC, DESTINATION, { eniId: NODE1.eni, state: 'active' })

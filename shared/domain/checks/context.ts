@@ -1,5 +1,5 @@
 import type { ClusterConfig, VipConfig } from '../../config/schema';
-import { vipRoute } from '../../core/ip';
+import { vipDestination } from '../../core/ip';
 import type { VipRecord } from '../switch/ports';
 import type { Read, RouteFacts, RouteTableFacts, Snapshot, StateFacts } from './snapshot';
 
@@ -24,7 +24,7 @@ export const describeRoute = (route: RouteFacts): string =>
   `${route.destination} → ${route.targetId}${route.state === 'active' ? '' : ` (${route.state})`}`;
 
 export const vipRouteOf = (table: RouteTableFacts, vip: string): RouteFacts | undefined =>
-  table.routes.find((route) => route.destination === vipRoute(vip));
+  table.routes.find((route) => route.destination === vipDestination(vip));
 
 /** The tables of the cluster VPC, from the read of every table of the cluster VPCs. */
 export const clusterTables = (ctx: ClusterContext): Read<RouteTableFacts[]> =>

@@ -1,11 +1,11 @@
 import type { ClusterConfig, RoutekeeperConfig } from '../../config/schema';
-import { vipRoute } from '../../core/ip';
+import { vipDestination } from '../../core/ip';
 import type { Clock } from '../../core/ports';
 import { clusterTables, managedTables, recordOf, vipRouteOf } from './context';
 import type { ReadAccount } from './drift';
 import { type ClusterReport, runChecks } from './run';
 import type { PermissionProbe, Read, Snapshot, StateFacts } from './snapshot';
-import { attempt, readState, type StateReaders } from './state';
+import { attempt, readStateFacts, type StateReaders } from './state';
 
 /** One DryRun write to try: on a VPC route table with an ENI target, or on a TGW route table. */
 export interface ProbePlan {
@@ -48,7 +48,7 @@ export const planProbes = (
     const ctx = { cluster, snapshot, state, now };
     const tables = clusterTables(ctx);
     for (const vip of cluster.vips) {
-      const destination = vipRoute(vip.address);
+      const destination = vipDestination(vip.address);
       const record = recordOf(ctx, vip.address);
       const fallback = (record.ok ? record.value?.eni : undefined) ?? cluster.nodes[0]?.eniId ?? '';
       for (const table of tables.ok ? managedTables(vip, tables.value).tables : []) {
@@ -91,7 +91,7 @@ export const runDoctor = async (
   const now = deps.now();
   const [snapshot, state] = await Promise.all([
     deps.readAccount(clusters),
-    readState(deps, clusters),
+    readStateFacts(deps, clusters),
   ]);
   const probe = deps.probe;
   const probes: Read<readonly PermissionProbe[]> | undefined =

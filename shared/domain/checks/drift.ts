@@ -12,7 +12,7 @@ import { planRepairs } from './repair';
 import { nextHistory } from './routekeeper-health';
 import { type ClusterReport, runChecks } from './run';
 import { ok, type Snapshot, type StateFacts } from './snapshot';
-import { readState, type StateReaders } from './state';
+import { readStateFacts, type StateReaders } from './state';
 import { summarise } from './types';
 
 /** Reads everything one run needs from the account (shared/aws/snapshot.ts). */
@@ -49,7 +49,7 @@ export const runDrift = async (deps: DriftDeps): Promise<DriftRun> => {
   const clusters = deps.config.clusters;
   const [snapshot, state] = await Promise.all([
     deps.readAccount(clusters),
-    readState(deps, clusters),
+    readStateFacts(deps, clusters),
   ]);
   const { state: recorded, failures: historyFailures } = await recordTargets(
     deps,

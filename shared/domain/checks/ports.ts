@@ -17,7 +17,7 @@ export interface Liveness {
 }
 
 /** Many fence records at once (drift and doctor read every VIP of a stage in one go). */
-export interface VipRecords {
+export interface VipRecordReader {
   readMany(keys: readonly { cluster: string; vip: string }[]): Promise<VipRecord[]>;
 }
 

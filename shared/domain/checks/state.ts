@@ -1,9 +1,9 @@
 import type { ClusterConfig } from '../../config/schema';
-import type { Liveness, TargetHistoryStore, VipRecords } from './ports';
+import type { Liveness, TargetHistoryStore, VipRecordReader } from './ports';
 import { failed, ok, type Read, type StateFacts } from './snapshot';
 
 export interface StateReaders {
-  readonly records: VipRecords;
+  readonly records: VipRecordReader;
   readonly liveness: Liveness;
   readonly history: TargetHistoryStore;
 }
@@ -18,7 +18,7 @@ export const attempt = async <T>(read: () => Promise<T>): Promise<Read<T>> => {
 };
 
 /** routekeeper's own records for the clusters, read in parallel; a failed read is carried, not thrown. */
-export const readState = async (
+export const readStateFacts = async (
   readers: StateReaders,
   clusters: readonly ClusterConfig[],
 ): Promise<StateFacts> => {

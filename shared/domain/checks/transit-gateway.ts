@@ -1,4 +1,4 @@
-import { cidrCovers, parseCidr, vipRoute } from '../../core/ip';
+import { cidrCovers, parseCidr, vipDestination } from '../../core/ip';
 import { assessTgwRoute, type TgwFinding } from '../switch/tgw-plan';
 import { type ClusterContext, plural } from './context';
 import { dxKey, type TgwAttachmentFacts } from './snapshot';
@@ -191,7 +191,7 @@ export const checkTgwVipRoutes = ({ cluster, snapshot }: ClusterContext): CheckR
     const read = snapshot.tgwRoutes[expected.routeTableId];
     if (read === undefined || !read.ok)
       return unreadable('tgw.vip-route', cluster.name, read?.error ?? 'not read', at);
-    const destination = vipRoute(vip.address);
+    const destination = vipDestination(vip.address);
     const routes = read.value.routes.filter((r) => r.destination === destination);
     const { finding } = assessTgwRoute(routes, read.value.complete, expected.attachmentId);
     const staticRoute = routes.find((r) => r.type === 'static');
@@ -265,7 +265,7 @@ export const checkDirectConnect = ({ cluster, snapshot }: ClusterContext): Check
     snapshot.vpcs.ok && snapshot.vpcs.value.some((v) => v.id === cluster.vpcId)
       ? (snapshot.vpcs.value.find((v) => v.id === cluster.vpcId)?.cidrs ?? [])
       : cluster.vpcCidrs;
-  const required = [...vpcCidrs, ...cluster.vips.map((v) => vipRoute(v.address))];
+  const required = [...vpcCidrs, ...cluster.vips.map((v) => vipDestination(v.address))];
   const allowed = association.allowedPrefixes.flatMap((p) => parseCidr(p) ?? []);
   const missing = required.filter((text) => {
     const cidr = parseCidr(text);

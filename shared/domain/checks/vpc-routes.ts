@@ -1,5 +1,5 @@
 import type { VipConfig } from '../../config/schema';
-import { cidrCovers, parseCidr, vipRoute } from '../../core/ip';
+import { cidrCovers, parseCidr, vipDestination } from '../../core/ip';
 import {
   type ClusterContext,
   clusterTables,
@@ -41,7 +41,7 @@ export const checkVipRoutes = (ctx: ClusterContext): CheckResult[] => {
           'vpc.vip-route',
           cluster.name,
           'NoManagedTables',
-          `no route table of ${cluster.vpcId} carries ${vipRoute(vip.address)}`,
+          `no route table of ${cluster.vpcId} carries ${vipDestination(vip.address)}`,
           { ...on, fix: 'List the route tables in vips[].routeTables' },
         ),
       ];
@@ -64,19 +64,19 @@ export const checkVipRoutes = (ctx: ClusterContext): CheckResult[] => {
             'vpc.vip-route',
             cluster.name,
             'VipRouteMissing',
-            `${table.id} has no route for ${vipRoute(vip.address)}; ${ownerText}`,
+            `${table.id} has no route for ${vipDestination(vip.address)}; ${ownerText}`,
             {
               ...at,
               fix: vip.createMissingRoute
                 ? 'driftMode repair recreates it (createMissingRoute is on)'
-                : `aws ec2 create-route --route-table-id ${table.id} --destination-cidr-block ${vipRoute(vip.address)} --network-interface-id ${ownerEni ?? '<owner ENI>'}`,
+                : `aws ec2 create-route --route-table-id ${table.id} --destination-cidr-block ${vipDestination(vip.address)} --network-interface-id ${ownerEni ?? '<owner ENI>'}`,
             },
           ),
         );
         continue;
       }
       targetsSeen.add(route.targetId);
-      const target = `${table.id}: ${vipRoute(vip.address)} → ${route.targetKind === 'eni' ? labelEni(cluster, route.targetId) : route.targetId}`;
+      const target = `${table.id}: ${vipDestination(vip.address)} → ${route.targetKind === 'eni' ? labelEni(cluster, route.targetId) : route.targetId}`;
       if (route.state === 'blackhole') {
         results.push(
           fail(

@@ -5,7 +5,7 @@ import {
   RouteSwitchRequested,
   type SwitchReason,
 } from '../../events/route-switch-requested';
-import type { StateStore } from '../switch/ports';
+import type { VipRecordStore } from '../switch/ports';
 import {
   type CheckDeps,
   checkNotification,
@@ -50,15 +50,19 @@ export type IngestOutcome = Applied | Rejection;
 
 export interface ApplyDeps {
   readonly liveness: LivenessStore;
-  readonly state: Pick<StateStore, 'read'>;
+  readonly state: Pick<VipRecordStore, 'read'>;
   readonly bus: EventPublisher;
   readonly now: Clock;
 }
 
-/** The `Route Switch Requested` for a claim; the idempotency key derives from cluster, VIP, node and claim time. */
+/**
+ * The `Route Switch Requested` for a claim; the idempotency key derives from cluster, VIP, node and order
+ * token. This is where a claim's time becomes its order token: `claimedAt` at the node and in the signed
+ * body (a heartbeat's `sentAt` for a bootstrap), `orderToken` from here on, through the fence and the record.
+ */
 export const switchRequest = (
   reason: SwitchReason,
-  claim: { cluster: string; vip: string; node: string; claimedAtMs: number },
+  claim: { cluster: string; vip: string; node: string; orderToken: number },
   now: Date,
 ): RouteSwitchRequested =>
   RouteSwitchRequested.parse({
@@ -66,8 +70,8 @@ export const switchRequest = (
     cluster: claim.cluster,
     vip: claim.vip,
     node: claim.node,
-    orderToken: claim.claimedAtMs,
-    idempotencyKey: `${reason}#${claim.cluster}#${claim.vip}#${claim.node}#${claim.claimedAtMs}`,
+    orderToken: claim.orderToken,
+    idempotencyKey: `${reason}#${claim.cluster}#${claim.vip}#${claim.node}#${claim.orderToken}`,
     reason,
     requestedAt: now.toISOString(),
   });
@@ -86,7 +90,7 @@ export const applyNotification = async (
   if (command.type === 'failover') {
     const request = switchRequest(
       'failover',
-      { cluster, vip: command.vip, node, claimedAtMs: command.claimedAt },
+      { cluster, vip: command.vip, node, orderToken: command.claimedAt },
       deps.now(),
     );
     await deps.bus.publish(ROUTE_SWITCH_REQUESTED, request);
@@ -116,7 +120,7 @@ export const applyNotification = async (
     cluster,
     node,
     msgId,
-    signedAtMs: command.sentAt,
+    sentAt: command.sentAt,
     receivedAtMs: notification.receivedAtMs,
     vipsHeld: command.vips,
     ...(command.instanceId === undefined ? {} : { instanceId: command.instanceId }),
@@ -132,7 +136,7 @@ export const applyNotification = async (
     if (record === undefined) {
       const request = switchRequest(
         'bootstrap',
-        { cluster, vip, node, claimedAtMs: command.sentAt },
+        { cluster, vip, node, orderToken: command.sentAt },
         deps.now(),
       );
       await deps.bus.publish(ROUTE_SWITCH_REQUESTED, request);

@@ -45,7 +45,6 @@ export interface VerifiedNotification {
   readonly node: string;
   /** The key id whose signature was accepted. */
   readonly kid: string;
-  readonly signedAtMs: number;
   readonly receivedAtMs: number;
   readonly command: NodeCommand;
 }
@@ -182,7 +181,6 @@ export const checkNotification = async (
     cluster: named.cluster,
     node: named.node,
     kid: verdict.kid,
-    signedAtMs: command.type === 'failover' ? command.claimedAt : command.sentAt,
     receivedAtMs,
     command,
   };

@@ -21,12 +21,14 @@ export interface Sender {
   readonly instanceId?: string;
 }
 
-export interface Stamp {
-  /** Unique per message; a resend of the same message keeps it (that is what makes resends harmless). */
-  readonly msgId: string;
-  /** The node's clock, epoch ms. */
-  readonly nowMs: number;
-}
+/**
+ * `msgId` is unique per message; a resend of the same message keeps it (that is what makes resends
+ * harmless). The time, from the node's clock in epoch ms, carries the name it has in the signed body:
+ * `claimedAt` for a failover claim, `sentAt` for a heartbeat.
+ */
+export type Stamp<T extends 'claimedAt' | 'sentAt'> = { readonly msgId: string } & {
+  readonly [K in T]: number;
+};
 
 /**
  * Encode the command, sign it with every key and wrap it in the lkrc v1 detail. The command is checked
@@ -55,24 +57,24 @@ const seal = (
   };
 };
 
-const identity = (sender: Sender, stamp: Stamp) => ({
+const identity = (sender: Sender, msgId: string, at: number) => ({
   cluster: sender.cluster,
   node: sender.node,
-  msgId: stamp.msgId,
-  ts: Math.floor(stamp.nowMs / 1000),
+  msgId,
+  ts: Math.floor(at / 1000),
 });
 
 export const composeFailover = (
   sender: Sender,
   vip: string,
-  stamp: Stamp,
+  stamp: Stamp<'claimedAt'>,
   keys: readonly SigningKey[],
 ): NodeNotification => {
   const claim: FailoverClaimInput = {
     type: 'failover',
-    ...identity(sender, stamp),
+    ...identity(sender, stamp.msgId, stamp.claimedAt),
     vip,
-    claimedAt: stamp.nowMs,
+    claimedAt: stamp.claimedAt,
     ...(sender.instanceId === undefined ? {} : { instanceId: sender.instanceId }),
   };
   return seal(FAILOVER, sender, FailoverClaim.parse(claim), keys);
@@ -81,13 +83,13 @@ export const composeFailover = (
 export const composeHeartbeat = (
   sender: Sender,
   held: { vips: readonly string[]; enis?: readonly string[] },
-  stamp: Stamp,
+  stamp: Stamp<'sentAt'>,
   keys: readonly SigningKey[],
 ): NodeNotification => {
   const report = HeartbeatReport.parse({
     type: 'heartbeat',
-    ...identity(sender, stamp),
-    sentAt: stamp.nowMs,
+    ...identity(sender, stamp.msgId, stamp.sentAt),
+    sentAt: stamp.sentAt,
     vips: [...held.vips],
     ...(sender.instanceId === undefined ? {} : { instanceId: sender.instanceId }),
     ...(held.enis === undefined ? {} : { enis: [...held.enis] }),

@@ -11,7 +11,7 @@ export interface Heartbeat {
   readonly node: string;
   readonly msgId: string;
   /** The node's signed send time, epoch ms. */
-  readonly signedAtMs: number;
+  readonly sentAt: number;
   /** routekeeper's receive time, epoch ms. */
   readonly receivedAtMs: number;
   readonly vipsHeld: readonly string[];

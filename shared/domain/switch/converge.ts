@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import { findNode } from '../../config/lookup';
 import type { ClusterConfig, VipConfig } from '../../config/schema';
 import { toAwsCallError } from '../../core/errors';
-import { vipRoute } from '../../core/ip';
+import { vipDestination } from '../../core/ip';
 import type { SwitchCommand } from './command';
 import type { SwitchOutcome, TableFailure } from './outcomes';
 import type { Phase, RouteTableView, SwitchDeps } from './ports';
@@ -38,7 +38,7 @@ export const converge = async (
   managed: ManagedTables,
   deps: SwitchDeps,
 ): Promise<Converged> => {
-  const destination = vipRoute(vip.address);
+  const destination = vipDestination(vip.address);
   const failures = new Map<string, TableFailure>();
   for (const routeTableId of managed.outsideVpc) {
     failures.set(routeTableId, {

@@ -4,7 +4,7 @@ import type { Claim, VipRecord } from './ports';
  * The fencing rule for one VIP. A claim is accepted when there is no record yet, when it is newer than the
  * record, or when it is the record's own claim again (a replay). An older claim is stale; an equally old
  * claim from another node means two nodes believe they own the VIP at once.
- * The state table's conditional write implements exactly this rule (shared/aws/vip-state-table.ts).
+ * The state table's conditional write implements exactly this rule (shared/aws/vip-records.ts).
  */
 export type FenceDecision = 'Accept' | 'Replay' | 'Stale' | 'SplitBrainSuspected';
 

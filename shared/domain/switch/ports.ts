@@ -32,7 +32,7 @@ export type AdvanceResult =
   | { readonly accepted: true; readonly previous: VipRecord | undefined }
   | { readonly accepted: false; readonly current: VipRecord };
 
-export interface StateStore {
+export interface VipRecordStore {
   /** Conditional write: succeeds only when the claim is newer than the record, or replays its own claim. */
   advance(claim: Claim, now: Date): Promise<AdvanceResult>;
   /** Strongly consistent read. */
@@ -110,7 +110,7 @@ export interface SwitchSettings {
 
 export interface SwitchDeps {
   readonly config: RoutekeeperConfig;
-  readonly state: StateStore;
+  readonly state: VipRecordStore;
   readonly bus: EventPublisher;
   readonly routes: RouteTables;
   readonly vpcs: Vpcs;

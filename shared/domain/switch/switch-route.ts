@@ -1,7 +1,7 @@
 import { lookup } from '../../config/lookup';
 import type { ClusterConfig, VipConfig } from '../../config/schema';
 import { type AwsCallError, toAwsCallError } from '../../core/errors';
-import { cidrContains, parseCidr, parseIpv4, vipRoute } from '../../core/ip';
+import { cidrContains, parseCidr, parseIpv4, vipDestination } from '../../core/ip';
 import { attempt, type Result } from '../../core/result';
 import type { SwitchCommand } from './command';
 import { converge, type ManagedTables } from './converge';
@@ -37,7 +37,7 @@ export const switchRoute = async (
   deps: SwitchDeps,
 ): Promise<SwitchOutcome> => {
   const started = deps.now().getTime();
-  const outcome = await runSwitch(command, deps);
+  const outcome = await decideAndApply(command, deps);
   const retryable = outcome.failed.filter((failure) => failure.retryable);
   if (retryable.length > 0) {
     throw new RetryableSwitchError(
@@ -50,11 +50,11 @@ export const switchRoute = async (
   return outcome;
 };
 
-const runSwitch = async (command: SwitchCommand, deps: SwitchDeps): Promise<SwitchOutcome> => {
+const decideAndApply = async (command: SwitchCommand, deps: SwitchDeps): Promise<SwitchOutcome> => {
   const found = lookup(deps.config, command.cluster, command.vip, command.node);
   if (!found.ok) return refused(found.reason, found.detail);
   const { cluster, vip } = found;
-  const destination = vipRoute(vip.address);
+  const destination = vipDestination(vip.address);
 
   const [fence, tables, cidrs] = await Promise.all([
     deps.state.advance(command, deps.now()),

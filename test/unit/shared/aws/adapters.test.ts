@@ -24,7 +24,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { makeEventPublisher } from '../../../../shared/aws/event-bus';
 import { makeRouteTables, makeVpcs, toView } from '../../../../shared/aws/route-tables';
 import { makeTransitGatewayRoutes } from '../../../../shared/aws/transit-gateway';
-import { makeVipStateTable } from '../../../../shared/aws/vip-state-table';
+import { makeVipRecordStore } from '../../../../shared/aws/vip-records';
 import { AwsCallError, PublishError, toAwsCallError } from '../../../../shared/core/errors';
 import {
   appliedRecord,
@@ -339,7 +339,8 @@ describe('toAwsCallError', () => {
 
 describe('VIP state table adapter', () => {
   const TABLE = 'routekeeper-test-state';
-  const store = () => makeVipStateTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), TABLE);
+  const store = () =>
+    makeVipRecordStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), TABLE);
   const conditionFailed = (item?: Record<string, unknown>) =>
     new ConditionalCheckFailedException({
       message: 'The conditional request failed',

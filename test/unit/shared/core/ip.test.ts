@@ -7,7 +7,7 @@ import {
   normaliseVip,
   parseCidr,
   parseIpv4,
-  vipRoute,
+  vipDestination,
 } from '../../../../shared/core/ip';
 
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
@@ -217,7 +217,7 @@ describe('normaliseVip', () => {
         const normalised = forms.map(normaliseVip);
         // Assess
         expect(normalised).toEqual([address, address]);
-        expect(normaliseVip(vipRoute(address))).toBe(address);
+        expect(normaliseVip(vipDestination(address))).toBe(address);
       }),
     );
   });
@@ -251,7 +251,7 @@ describe('vipRoute', () => {
   it('is the VIP host route', () => {
     // Prepare
     // Act
-    const route = vipRoute('10.1.0.10');
+    const route = vipDestination('10.1.0.10');
     // Assess
     expect(route).toBe('10.1.0.10/32');
   });

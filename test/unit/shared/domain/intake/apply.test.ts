@@ -101,7 +101,7 @@ describe('applyNotification', () => {
     expect(beats).toEqual([
       expect.objectContaining({
         node: 'node1',
-        signedAtMs: T0,
+        sentAt: T0,
         receivedAtMs: T0 + 2_000,
         vipsHeld: [VIP],
       }),

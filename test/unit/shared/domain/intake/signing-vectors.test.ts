@@ -104,19 +104,19 @@ describe('test vectors, signing direction', () => {
       composeFailover(
         { cluster: 'lk-demo', node: 'node1' },
         '10.1.0.10',
-        { msgId: failover.input.msgId, nowMs: 1_764_064_800_123 },
+        { msgId: failover.input.msgId, claimedAt: 1_764_064_800_123 },
         failover.input.kids.map(signingKey),
       ),
       composeHeartbeat(
         { cluster: 'lk-demo', node: 'node2' },
         { vips: [] },
-        { msgId: standby.input.msgId, nowMs: 1_764_064_830_500 },
+        { msgId: standby.input.msgId, sentAt: 1_764_064_830_500 },
         standby.input.kids.map(signingKey),
       ),
       composeHeartbeat(
         { cluster: 'lk-demo', node: 'node1', instanceId: 'i-0a1b2c3d4e5f60711' },
         { vips: ['10.1.0.10/32'] },
-        { msgId: holding.input.msgId, nowMs: 1_764_064_860_001 },
+        { msgId: holding.input.msgId, sentAt: 1_764_064_860_001 },
         holding.input.kids.map(signingKey),
       ),
     ];

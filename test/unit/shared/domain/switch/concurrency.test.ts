@@ -10,7 +10,7 @@ import { decideFence } from '../../../../../shared/domain/switch/fence';
 import type { SwitchOutcome } from '../../../../../shared/domain/switch/outcomes';
 import type { Claim, SwitchDeps, VipRecord } from '../../../../../shared/domain/switch/ports';
 import { switchRoute } from '../../../../../shared/domain/switch/switch-route';
-import { FakeStateStore } from '../../../../support/fakes';
+import { FakeVipRecordStore } from '../../../../support/fakes';
 import {
   appliedRecord,
   CLUSTER,
@@ -193,7 +193,7 @@ describe('switchRoute under concurrency', () => {
   });
 });
 
-describe('FakeStateStore', () => {
+describe('FakeVipRecordStore', () => {
   it('accepts exactly the claims that decideFence accepts or replays', () => {
     const record = fc.record({
       owner: fc.constantFrom('node1', 'node2'),
@@ -212,7 +212,7 @@ describe('FakeStateStore', () => {
                 current.orderToken,
               );
         // Act
-        const accepted = FakeStateStore.condition(existing, command);
+        const accepted = FakeVipRecordStore.condition(existing, command);
         // Assess
         expect(accepted).toBe(['Accept', 'Replay'].includes(decideFence(existing, command)));
       }),

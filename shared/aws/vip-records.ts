@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { toAwsCallError } from '../core/errors';
-import type { Claim, Phase, StateStore, VipRecord } from '../domain/switch/ports';
+import type { Claim, Phase, VipRecord, VipRecordStore } from '../domain/switch/ports';
 import { call } from './call-error';
 
 /** One item per VIP, keyed `<cluster>#<vip>`. */
@@ -25,10 +25,10 @@ export const toRecord = (item: Record<string, unknown>): VipRecord => ({
  * the item is absent, older, or the same claim again; otherwise the winning item comes back with the
  * ConditionalCheckFailedException (ALL_OLD), so a rejection costs no extra read.
  */
-export const makeVipStateTable = (
+export const makeVipRecordStore = (
   client: DynamoDBDocumentClient,
   tableName: string,
-): StateStore => ({
+): VipRecordStore => ({
   advance: async (claim, now) => {
     try {
       const output = await client.send(
