@@ -10,31 +10,22 @@ import {
 import { AwsCallError } from '../core/errors';
 import type { RouteTables, RouteTableView, Vpcs } from '../domain/switch/ports';
 import { call } from './call-error';
+import { routeTarget, vpcCidrBlocks } from './ec2-shapes';
 
 /** The view of one table for one destination; other routes are of no interest here. */
 export const toView = (table: RouteTable, destination: string): RouteTableView => {
   const route = table.Routes?.find((r) => r.DestinationCidrBlock === destination);
-  const otherTarget =
-    route?.InstanceId ??
-    route?.GatewayId ??
-    route?.TransitGatewayId ??
-    route?.NatGatewayId ??
-    route?.VpcPeeringConnectionId ??
-    route?.LocalGatewayId ??
-    route?.CarrierGatewayId ??
-    route?.CoreNetworkArn;
+  if (route === undefined)
+    return { routeTableId: table.RouteTableId ?? '', vpcId: table.VpcId ?? '' };
+  const target = routeTarget(route);
   return {
     routeTableId: table.RouteTableId ?? '',
     vpcId: table.VpcId ?? '',
-    ...(route === undefined
-      ? {}
-      : {
-          vipRoute: {
-            ...(route.NetworkInterfaceId ? { eniId: route.NetworkInterfaceId } : {}),
-            ...(!route.NetworkInterfaceId && otherTarget ? { otherTarget } : {}),
-            state: route.State ?? 'unknown',
-          },
-        }),
+    vipRoute: {
+      ...(target.kind === 'eni' ? { eniId: target.id } : {}),
+      ...(target.kind !== 'eni' && target.id !== 'unknown' ? { otherTarget: target.id } : {}),
+      state: route.State ?? 'unknown',
+    },
   };
 };
 
@@ -108,10 +99,6 @@ export const makeVpcs = (read: EC2Client): Vpcs => ({
         false,
       );
     }
-    const associated = (vpc.CidrBlockAssociationSet ?? [])
-      .filter((association) => association.CidrBlockState?.State === 'associated')
-      .map((association) => association.CidrBlock)
-      .filter((cidr): cidr is string => cidr !== undefined);
-    return associated.length > 0 ? associated : vpc.CidrBlock ? [vpc.CidrBlock] : [];
+    return vpcCidrBlocks(vpc);
   },
 });

@@ -32,13 +32,13 @@ import {
   type RouteTableFacts,
   type Snapshot,
   type SubnetFacts,
-  type TargetKind,
   type TgwAttachmentFacts,
   type TgwFacts,
   type TgwRouteFacts,
   type TgwTableRoutes,
   type VpcFacts,
 } from '../domain/checks/snapshot';
+import { routeTarget, vpcCidrBlocks } from './ec2-shapes';
 
 /**
  * Reads everything one check run needs, for every cluster at once, with batched filters and pagination:
@@ -88,24 +88,9 @@ const collect = async <T>(
   return items;
 };
 
-const targetOf = (route: Route): { targetKind: TargetKind; targetId: string } => {
-  if (route.NetworkInterfaceId) return { targetKind: 'eni', targetId: route.NetworkInterfaceId };
-  if (route.TransitGatewayId)
-    return { targetKind: 'transit-gateway', targetId: route.TransitGatewayId };
-  const gateway = route.GatewayId;
-  if (gateway === 'local') return { targetKind: 'local', targetId: 'local' };
-  if (gateway?.startsWith('vgw-')) return { targetKind: 'vpn-gateway', targetId: gateway };
-  if (gateway?.startsWith('igw-')) return { targetKind: 'internet-gateway', targetId: gateway };
-  if (route.InstanceId) return { targetKind: 'instance', targetId: route.InstanceId };
-  const other =
-    gateway ??
-    route.NatGatewayId ??
-    route.VpcPeeringConnectionId ??
-    route.LocalGatewayId ??
-    route.CarrierGatewayId ??
-    route.CoreNetworkArn ??
-    'unknown';
-  return { targetKind: 'other', targetId: other };
+const targetFacts = (route: Route) => {
+  const { kind, id } = routeTarget(route);
+  return { targetKind: kind, targetId: id };
 };
 
 export const toRouteTableFacts = (table: RouteTable): RouteTableFacts => ({
@@ -118,7 +103,7 @@ export const toRouteTableFacts = (table: RouteTable): RouteTableFacts => ({
     .map(
       (r): RouteFacts => ({
         destination: r.DestinationCidrBlock as string,
-        ...targetOf(r),
+        ...targetFacts(r),
         state: r.State ?? 'active',
       }),
     ),
@@ -239,15 +224,7 @@ export const readSnapshot = async (
           (p.Vpcs ?? []).map(
             (vpc): VpcFacts => ({
               id: vpc.VpcId ?? '',
-              cidrs: unique(
-                (vpc.CidrBlockAssociationSet ?? [])
-                  .filter((a) => a.CidrBlockState?.State === 'associated')
-                  .map((a) => a.CidrBlock),
-              ).concat(
-                (vpc.CidrBlockAssociationSet ?? []).length === 0 && vpc.CidrBlock
-                  ? [vpc.CidrBlock]
-                  : [],
-              ),
+              cidrs: vpcCidrBlocks(vpc),
             }),
           ),
       ),

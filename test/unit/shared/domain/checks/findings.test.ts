@@ -105,6 +105,26 @@ const cases: Case[] = [
     },
     expected: ['vpc.vip-outside-cidr VipInsideVpcCidr fail'],
   },
+  {
+    name: 'the VPC is still disassociating a CIDR block that contains the VIP',
+    account: (m) => {
+      m.vpcs[0]?.CidrBlockAssociationSet?.push({
+        CidrBlock: '10.1.0.0/16',
+        CidrBlockState: { State: 'disassociating' },
+      });
+    },
+    expected: ['vpc.vip-outside-cidr VipInsideVpcCidr fail'],
+  },
+  {
+    name: 'the VPC once had a CIDR block with the VIP, now disassociated',
+    account: (m) => {
+      m.vpcs[0]?.CidrBlockAssociationSet?.push({
+        CidrBlock: '10.1.0.0/16',
+        CidrBlockState: { State: 'disassociated' },
+      });
+    },
+    expected: [],
+  },
   // Check 3
   {
     name: 'source/destination check is on for a node ENI',
