@@ -30,9 +30,7 @@ describe('drift handler', () => {
       checkAndRepair: async () => {
         runs += 1;
         return run({
-          repairs: [
-            { cluster: 'lk-prod', vip: '10.1.0.10', node: 'node2' },
-          ],
+          repairs: [{ cluster: 'lk-prod', vip: '10.1.0.10', node: 'node2' }],
         });
       },
     });
