@@ -2,7 +2,7 @@ import type { VipRecord } from '../switch/ports';
 
 /* What the checks read besides the live AWS state: liveness, the VIP records and the observed targets. */
 
-/** What the heartbeat function records per node: `node#<cluster>#<node>` in the state table. */
+/** What the heartbeat function records per node: item `<cluster>#<node>` of the liveness table (LIVENESS_TABLE). */
 export interface NodeLiveness {
   readonly node: string;
   /** When routekeeper last accepted a heartbeat of the node (ISO 8601). */
