@@ -20,13 +20,13 @@ import pLimit from 'p-limit';
 import type { ClusterConfig } from '../config/schema';
 import { toAwsCallError } from '../core/errors';
 import { vipDestination } from '../core/ip';
+import { attempt } from '../core/result';
 import {
   type DxAssociationFacts,
   dxKey,
   type EniFacts,
   failed,
   type InstanceFacts,
-  ok,
   type Read,
   type RouteFacts,
   type RouteTableFacts,
@@ -68,13 +68,8 @@ const chunks = <T>(values: readonly T[]): T[][] => {
 const unique = (values: readonly (string | undefined)[]): string[] =>
   [...new Set(values.filter((v): v is string => v !== undefined))].sort();
 
-const attempt = async <T>(operation: string, read: () => Promise<T>): Promise<Read<T>> => {
-  try {
-    return ok(await read());
-  } catch (error) {
-    return failed(toAwsCallError(error, operation).message);
-  }
-};
+const attemptRead = <T>(operation: string, read: () => Promise<T>): Promise<Read<T>> =>
+  attempt(read, (error) => toAwsCallError(error, operation).message);
 
 /** Every page of every chunk: `page` runs one paginated, filtered describe. */
 const collect = async <T>(
@@ -194,7 +189,7 @@ export const readSnapshot = async (
   const step = <T>(what: string, operation: string, read: () => Promise<T>) =>
     limit(async () => {
       progress(`reading ${what}`);
-      return attempt(operation, read);
+      return attemptRead(operation, read);
     });
   const filter = (name: string, values: string[]): Filter[] => [{ Name: name, Values: values }];
 

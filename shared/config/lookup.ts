@@ -1,11 +1,5 @@
 import type { ClusterConfig, NodeConfig, RoutekeeperConfig, VipConfig } from './schema';
 
-/** A VIP of the configuration with its cluster: the unit routekeeper manages. */
-export interface ManagedVip {
-  readonly cluster: ClusterConfig;
-  readonly vip: VipConfig;
-}
-
 export const findCluster = (config: RoutekeeperConfig, name: string): ClusterConfig | undefined =>
   config.clusters.find((cluster) => cluster.name === name);
 

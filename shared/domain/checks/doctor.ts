@@ -5,7 +5,7 @@ import { clusterTables, managedTables, recordOf, vipRouteOf } from './context';
 import type { ReadAccount } from './drift';
 import { type ClusterReport, runChecks } from './run';
 import type { PermissionProbe, Read, Snapshot, StateFacts } from './snapshot';
-import { attempt, readStateFacts, type StateReaders } from './state';
+import { attemptRead, readStateFacts, type StateReaders } from './state';
 
 /** One DryRun write to try: on a VPC route table with an ENI target, or on a TGW route table. */
 export interface ProbePlan {
@@ -97,7 +97,7 @@ export const runDoctor = async (
   const probes: Read<readonly PermissionProbe[]> | undefined =
     probe === undefined
       ? undefined
-      : await attempt(() => probe(planProbes(clusters, snapshot, state, now)));
+      : await attemptRead(() => probe(planProbes(clusters, snapshot, state, now)));
   return {
     checkedAt: now.toISOString(),
     reports: runChecks(clusters, {

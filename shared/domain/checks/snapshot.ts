@@ -1,3 +1,4 @@
+import type { Result } from '../../core/result';
 import type { TgwRouteView, VipRecord } from '../switch/ports';
 import type { NodeLiveness, TargetHistory } from './ports';
 
@@ -5,9 +6,8 @@ import type { NodeLiveness, TargetHistory } from './ports';
  * Everything one check run needs, read once (shared/aws/snapshot.ts) and shared by every check.
  * Each part is a Read: a failed API call makes the checks that depend on it unknown, and only those.
  */
-export type Read<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: string };
+/** A read of the account: its value, or why it failed (the message, never thrown). */
+export type Read<T> = Result<T, string>;
 
 export const ok = <T>(value: T): Read<T> => ({ ok: true, value });
 export const failed = <T>(error: string): Read<T> => ({ ok: false, error });

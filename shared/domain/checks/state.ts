@@ -1,6 +1,7 @@
 import type { ClusterConfig } from '../../config/schema';
+import { attempt } from '../../core/result';
 import type { Liveness, TargetHistoryStore, VipRecordReader } from './ports';
-import { failed, ok, type Read, type StateFacts } from './snapshot';
+import type { Read, StateFacts } from './snapshot';
 
 export interface StateReaders {
   readonly records: VipRecordReader;
@@ -9,13 +10,8 @@ export interface StateReaders {
 }
 
 /** Run a read; a failure becomes a failed Read carrying the message. */
-export const attempt = async <T>(read: () => Promise<T>): Promise<Read<T>> => {
-  try {
-    return ok(await read());
-  } catch (error) {
-    return failed(error instanceof Error ? error.message : String(error));
-  }
-};
+export const attemptRead = <T>(read: () => Promise<T>): Promise<Read<T>> =>
+  attempt(read, (error) => (error instanceof Error ? error.message : String(error)));
 
 /** routekeeper's own records for the clusters, read in parallel; a failed read is carried, not thrown. */
 export const readStateFacts = async (
@@ -24,8 +20,8 @@ export const readStateFacts = async (
 ): Promise<StateFacts> => {
   const keys = clusters.flatMap((c) => c.vips.map((v) => ({ cluster: c.name, vip: v.address })));
   const [records, liveness, history] = await Promise.all([
-    attempt(() => readers.records.readMany(keys)),
-    attempt(async () =>
+    attemptRead(() => readers.records.readMany(keys)),
+    attemptRead(async () =>
       (
         await Promise.all(
           clusters.map(async (c) =>
@@ -42,7 +38,7 @@ export const readStateFacts = async (
         )
       ).flat(),
     ),
-    attempt(() => readers.history.readMany(keys)),
+    attemptRead(() => readers.history.readMany(keys)),
   ]);
   return { records, liveness, history };
 };
