@@ -4,14 +4,14 @@ import type { ClusterReport } from '../../shared/domain/checks/run';
 import {
   CHECKS,
   type CheckResult,
-  type Outcome,
+  type CheckOutcome,
   STAGES,
   type Stage,
   type Summary,
   summarise,
 } from '../../shared/domain/checks/types';
 
-const MARK: Record<Outcome, string> = { pass: '✓', fail: '✗', unknown: '?' };
+const MARK: Record<CheckOutcome, string> = { pass: '✓', fail: '✗', unknown: '?' };
 
 const STAGE_TITLE: Record<Stage, string> = {
   'on-premises': 'On-premises',

@@ -4,7 +4,7 @@
  * An API error makes a result `unknown`: never `pass`, never `fail`.
  */
 
-export type Outcome = 'pass' | 'fail' | 'unknown';
+export type CheckOutcome = 'pass' | 'fail' | 'unknown';
 export type Severity = 'critical' | 'warning';
 
 /** Where a check sits along the traffic path, on-premises first; `routekeeper` is the controller itself. */
@@ -152,7 +152,7 @@ export interface CheckResult {
   readonly check: CheckId;
   /** The finding type, e.g. `VipRouteWrongTarget`; `Ok` for a pass. Metric names use it. */
   readonly code: string;
-  readonly outcome: Outcome;
+  readonly outcome: CheckOutcome;
   readonly severity: Severity;
   readonly stage: Stage;
   readonly cluster: string;
@@ -171,7 +171,7 @@ export interface ResultOptions {
 }
 
 const make =
-  (outcome: Outcome) =>
+  (outcome: CheckOutcome) =>
   (
     check: CheckId,
     cluster: string,
