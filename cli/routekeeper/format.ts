@@ -3,8 +3,8 @@ import type { DoctorReport } from '../../shared/domain/checks/doctor';
 import type { ClusterReport } from '../../shared/domain/checks/run';
 import {
   CHECKS,
-  type CheckResult,
   type CheckOutcome,
+  type CheckResult,
   STAGES,
   type Stage,
   type Summary,

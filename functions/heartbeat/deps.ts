@@ -17,7 +17,11 @@ import { type KeyStoreRef, parseKeyStoreRef } from '../../shared/config/keys';
 import { loadConfigFromEnv } from '../../shared/config/load';
 import type { Clock } from '../../shared/core/ports';
 import { type ApplyOnce, applyNotification, DUPLICATE } from '../../shared/domain/intake/apply';
-import type { CheckDeps, VerifiedNotification } from '../../shared/domain/intake/check';
+import {
+  type CheckDeps,
+  dedupeWindowSeconds,
+  type VerifiedNotification,
+} from '../../shared/domain/intake/check';
 import { makeKeyring } from '../../shared/domain/intake/keyring';
 import { logger } from '../../shared/telemetry';
 
@@ -62,14 +66,13 @@ export const buildDeps = (
     bus: makeEventPublisher(makeEventBridgeClient(clients), requireEnv('EVENT_BUS_NAME', env)),
     now,
   };
-  // A record outlives every message the timestamp window still admits (signed up to `tolerance` ahead).
   const once = makeIdempotentFunction(
     (notification: VerifiedNotification) => applyNotification(notification, applyDeps),
     dynamodb,
     {
       tableName: requireEnv('DEDUPE_TABLE', env),
       keyPath: '[source, msgId]',
-      expiresAfterSeconds: 2 * toleranceSeconds + 60,
+      expiresAfterSeconds: dedupeWindowSeconds(toleranceSeconds),
       onReplay: () => DUPLICATE,
     },
   );

@@ -57,6 +57,13 @@ export interface CheckDeps {
   readonly toleranceSeconds: number;
 }
 
+/**
+ * How long a message id is remembered for dedupe. A message signed `tolerance` ahead of routekeeper's
+ * clock is first admissible at ts - tolerance and still admissible at ts + tolerance: the record must
+ * outlive that whole window (plus a minute for clock and delivery slack), or a replay would apply twice.
+ */
+export const dedupeWindowSeconds = (toleranceSeconds: number): number => 2 * toleranceSeconds + 60;
+
 export const rejection = (
   reason: RejectReason,
   detail: string,
