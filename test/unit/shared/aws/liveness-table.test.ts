@@ -45,14 +45,12 @@ describe('liveness table adapter', () => {
 
   it('reports an older heartbeat as not recorded instead of moving the record backwards', async () => {
     // Prepare
-    documents
-      .on(UpdateCommand)
-      .rejects(
-        new ConditionalCheckFailedException({
-          message: 'The conditional request failed',
-          $metadata: {},
-        }),
-      );
+    documents.on(UpdateCommand).rejects(
+      new ConditionalCheckFailedException({
+        message: 'The conditional request failed',
+        $metadata: {},
+      }),
+    );
     const table = makeLivenessTable(
       DynamoDBDocumentClient.from(new DynamoDBClient({})),
       'liveness',
