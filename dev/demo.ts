@@ -21,22 +21,17 @@ import { makeHandler as makeHeartbeatHandler } from '../functions/heartbeat/hand
 import { buildDeps as buildSwitchDeps } from '../functions/route-switch/deps';
 import { makeHandler as makeSwitchHandler } from '../functions/route-switch/handler';
 import { instrument } from '../shared/telemetry';
+import { CLUSTER, REGION, type Topology, topologyConfig, VIP } from './guide';
 import { buildBundle, runBundle } from './lk-notify';
 import { type Moto, MotoMissingError, withEmulator } from './moto';
+import { createTables, type Tables } from './tables';
 import {
   type AwsClients,
   buildTopology,
   type CapturedEvent,
-  CLUSTER,
   createBusTap,
-  createTables,
   drain,
   emulatorClients,
-  REGION,
-  type Tables,
-  type Topology,
-  topologyConfig,
-  VIP,
   vipTargets,
 } from './topology';
 

@@ -1,15 +1,8 @@
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
-import {
-  type AwsClients,
-  buildTopology,
-  createBusTap,
-  createTables,
-  REGION,
-  type Tables,
-  type Topology,
-  topologyConfig,
-} from '../../dev/topology';
+import { REGION, type Topology, topologyConfig } from '../../dev/guide';
+import { createTables, type Tables } from '../../dev/tables';
+import { type AwsClients, buildTopology, createBusTap } from '../../dev/topology';
 import { buildDeps as buildHeartbeatDeps } from '../../functions/heartbeat/deps';
 import { makeHandler as makeHeartbeatHandler } from '../../functions/heartbeat/handler';
 import { buildDeps as buildSwitchDeps } from '../../functions/route-switch/deps';
