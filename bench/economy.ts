@@ -1,15 +1,9 @@
 import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
 import { startFaultProxy } from '../dev/fault-proxy';
+import { CLUSTER, topologyConfig } from '../dev/guide';
 import type { Moto } from '../dev/moto';
-import {
-  addVips,
-  buildTopology,
-  CLUSTER,
-  createTables,
-  emulatorClients,
-  recordHeartbeats,
-  topologyConfig,
-} from '../dev/topology';
+import { createTables } from '../dev/tables';
+import { addVips, buildTopology, emulatorClients, recordHeartbeats } from '../dev/topology';
 import { buildDeps as buildDriftDeps } from '../functions/drift/deps';
 import { makeHandler as makeDriftHandler } from '../functions/drift/handler';
 import { buildDeps as buildSwitchDeps } from '../functions/route-switch/deps';

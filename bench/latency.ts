@@ -4,17 +4,10 @@ import { DescribeRouteTablesCommand, ReplaceRouteCommand } from '@aws-sdk/client
 import { CreateEventBusCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { startFaultProxy } from '../dev/fault-proxy';
+import { CLUSTER, type Topology, topologyConfig, VIP } from '../dev/guide';
 import type { Moto } from '../dev/moto';
-import {
-  buildTopology,
-  CLUSTER,
-  createBusTap,
-  createTables,
-  emulatorClients,
-  type Topology,
-  topologyConfig,
-  VIP,
-} from '../dev/topology';
+import { createTables } from '../dev/tables';
+import { buildTopology, createBusTap, emulatorClients } from '../dev/topology';
 import { buildDeps as buildHeartbeatDeps } from '../functions/heartbeat/deps';
 import { makeHandler as makeHeartbeatHandler } from '../functions/heartbeat/handler';
 import { buildDeps as buildSwitchDeps } from '../functions/route-switch/deps';

@@ -1,15 +1,10 @@
 import { CreateRouteCommand, CreateRouteTableCommand } from '@aws-sdk/client-ec2';
 import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
 import { startFaultProxy } from '../dev/fault-proxy';
+import { topologyConfig, VIP } from '../dev/guide';
 import type { Moto } from '../dev/moto';
-import {
-  buildTopology,
-  createTables,
-  emulatorClients,
-  topologyConfig,
-  VIP,
-  vipTargets,
-} from '../dev/topology';
+import { createTables } from '../dev/tables';
+import { buildTopology, emulatorClients, vipTargets } from '../dev/topology';
 import { buildDeps } from '../functions/route-switch/deps';
 import { makeHandler } from '../functions/route-switch/handler';
 import type { SwitchOutcome } from '../shared/domain/switch/outcomes';

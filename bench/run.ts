@@ -7,8 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { REGION } from '../dev/guide';
 import { type Moto, MotoMissingError, withEmulator } from '../dev/moto';
-import { REGION } from '../dev/topology';
 import { type BundleRow, measureBundles } from './bundles';
 import { type EconomyRow, measureEconomy } from './economy';
 import { awsCliAvailable, type LatencyRow, measureLatency } from './latency';

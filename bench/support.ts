@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { CLUSTER, REGION, VIP } from '../dev/topology';
+import { CLUSTER, REGION, VIP } from '../dev/guide';
 
 /** Write JSON to a fresh temporary directory and return the file's path. */
 export const writeTempJson = (name: string, value: unknown): string => {

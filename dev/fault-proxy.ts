@@ -1,3 +1,11 @@
+/*
+ * Kept as a socket proxy because the functions reach it through AWS_ENDPOINT_URL alone: their composition
+ * roots and shared clients stay exactly as deployed (a fault-injecting SDK request handler would have to be
+ * threaded through shared/aws's client options), it can drop a connection after the emulator applied the
+ * write, and it sees every caller's wire traffic in one place to serialise DynamoDB. The price is the
+ * socket-port bookkeeping in invocation-scope.ts (about 50 lines), which is why that file and
+ * seeded-random.ts stay in dev/ beside it: the benchmark a person runs uses them too.
+ */
 import { randomUUID } from 'node:crypto';
 import {
   Agent,

@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   AssociateRouteTableCommand,
   AttachNetworkInterfaceCommand,
@@ -29,20 +29,9 @@ import {
 } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeLivenessTable } from '../shared/aws/liveness-table';
-import type { RoutekeeperConfigInput } from '../shared/config/schema';
+import { GUIDE, ON_PREM_CIDR, REGION, type Topology, VIP } from './guide';
 
-/**
- * The guide's topology, built through the real SDK against an emulator:
- * VPC A (10.0.0.0/16) with node1 and node2 in two AZs, each with a second ENI (source/dest check off);
- * two route tables with VIP/32 → node1's ENI and the on-premises CIDR → the Transit Gateway; a Transit
- * Gateway (default association and propagation) with the VPC attachment and a static VIP/32 route;
- * and VPC B (10.2.0.0/16) whose route table holds a route for the same VIP (the Windows kit's known issue).
- */
-
-export const REGION = 'us-east-1';
-export const VIP = '10.1.0.10';
-export const ON_PREM_CIDR = '192.168.0.0/16';
-export const CLUSTER = 'lk-demo';
+/** The guide's topology (dev/guide.ts) built through the real SDK against an emulator, with its helpers. */
 
 export interface AwsClients {
   readonly ec2: EC2Client;
@@ -66,19 +55,6 @@ export const emulatorClients = (endpoint: string): AwsClients => {
   };
 };
 
-export interface Topology {
-  readonly vpcA: string;
-  readonly vpcB: string;
-  readonly subnets: readonly string[];
-  readonly nodes: readonly { name: string; instanceId: string; eniId: string; subnetId: string }[];
-  readonly routeTables: readonly string[];
-  readonly otherVpcRouteTable: string;
-  readonly otherVpcEni: string;
-  readonly transitGatewayId: string;
-  readonly tgwRouteTableId: string;
-  readonly attachmentId: string;
-}
-
 export interface TopologyOptions {
   /** Managed route tables in VPC A (default 2). */
   readonly routeTables?: number;
@@ -93,20 +69,19 @@ export const buildTopology = async (
   ec2: EC2Client,
   options: TopologyOptions = {},
 ): Promise<Topology> => {
-  const tableCount = options.routeTables ?? 2;
+  const tableCount = options.routeTables ?? GUIDE.nodes.length;
   const vpcA = must(
-    (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc?.VpcId,
+    (await ec2.send(new CreateVpcCommand({ CidrBlock: GUIDE.vpcCidr }))).Vpc?.VpcId,
     'VPC',
   );
-  const azs = [`${REGION}a`, `${REGION}b`];
   const subnets = await Promise.all(
-    azs.map(async (az, i) =>
+    GUIDE.nodes.map(async ({ az, subnetCidr }) =>
       must(
         (
           await ec2.send(
             new CreateSubnetCommand({
               VpcId: vpcA,
-              CidrBlock: `10.0.${i + 1}.0/24`,
+              CidrBlock: subnetCidr,
               AvailabilityZone: az,
             }),
           )
@@ -116,7 +91,8 @@ export const buildTopology = async (
     ),
   );
   const nodes = await Promise.all(
-    subnets.map(async (subnetId, i) => {
+    GUIDE.nodes.map(async ({ name }, i) => {
+      const subnetId = must(subnets[i], 'subnet');
       const instanceId = must(
         (
           await ec2.send(
@@ -135,7 +111,7 @@ export const buildTopology = async (
           await ec2.send(
             new CreateNetworkInterfaceCommand({
               SubnetId: subnetId,
-              Description: `node${i + 1} VIP ENI`,
+              Description: `${name} VIP ENI`,
             }),
           )
         ).NetworkInterface?.NetworkInterfaceId,
@@ -154,7 +130,7 @@ export const buildTopology = async (
           SourceDestCheck: { Value: false },
         }),
       );
-      return { name: `node${i + 1}`, instanceId, eniId, subnetId };
+      return { name, instanceId, eniId, subnetId };
     }),
   );
   const node1 = must(nodes[0], 'node1');
@@ -227,7 +203,7 @@ export const buildTopology = async (
   }
 
   const vpcB = must(
-    (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.2.0.0/16' }))).Vpc?.VpcId,
+    (await ec2.send(new CreateVpcCommand({ CidrBlock: GUIDE.otherVpc.cidr }))).Vpc?.VpcId,
     'VPC B',
   );
   const subnetB = must(
@@ -235,8 +211,8 @@ export const buildTopology = async (
       await ec2.send(
         new CreateSubnetCommand({
           VpcId: vpcB,
-          CidrBlock: '10.2.1.0/24',
-          AvailabilityZone: azs[0],
+          CidrBlock: GUIDE.otherVpc.subnetCidr,
+          AvailabilityZone: GUIDE.otherVpc.az,
         }),
       )
     ).Subnet?.SubnetId,
@@ -271,75 +247,6 @@ export const buildTopology = async (
     tgwRouteTableId,
     attachmentId,
   };
-};
-
-/** The routekeeper configuration that matches a topology. */
-export const topologyConfig = (
-  topology: Topology,
-  vip: Partial<RoutekeeperConfigInput['clusters'][number]['vips'][number]> = {},
-  cluster: Partial<RoutekeeperConfigInput['clusters'][number]> = {},
-): RoutekeeperConfigInput => ({
-  clusters: [
-    {
-      name: CLUSTER,
-      region: REGION,
-      vpcId: topology.vpcA,
-      vpcCidrs: ['10.0.0.0/16'],
-      transitGatewayId: topology.transitGatewayId,
-      onPremisesCidrs: [ON_PREM_CIDR],
-      nodes: topology.nodes.map(({ name, instanceId, eniId }) => ({ name, instanceId, eniId })),
-      vips: [
-        {
-          address: VIP,
-          routeTables: [...topology.routeTables],
-          transitGatewayRoute: {
-            routeTableId: topology.tgwRouteTableId,
-            attachmentId: topology.attachmentId,
-          },
-          ...vip,
-        },
-      ],
-      ...cluster,
-    },
-  ],
-});
-
-export interface Tables {
-  readonly state: string;
-  readonly idempotency: string;
-  readonly dedupe: string;
-  readonly liveness: string;
-}
-
-/** The tables as serverless.yml declares them (key names included). */
-export const createTables = async (
-  dynamodb: DynamoDBClient,
-  prefix = 'routekeeper-local',
-): Promise<Tables> => {
-  const tables = {
-    state: `${prefix}-state`,
-    idempotency: `${prefix}-idempotency`,
-    dedupe: `${prefix}-dedupe`,
-    liveness: `${prefix}-liveness`,
-  };
-  await Promise.all(
-    [
-      [tables.state, 'pk'],
-      [tables.idempotency, 'id'],
-      [tables.dedupe, 'id'],
-      [tables.liveness, 'pk'],
-    ].map(([TableName, key]) =>
-      dynamodb.send(
-        new CreateTableCommand({
-          TableName,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [{ AttributeName: key as string, AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: key as string, KeyType: 'HASH' }],
-        }),
-      ),
-    ),
-  );
-  return tables;
 };
 
 export interface BusTap {

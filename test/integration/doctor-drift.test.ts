@@ -25,19 +25,14 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/routekeeper/main';
+import { CLUSTER, ON_PREM_CIDR, type Topology, topologyConfig, VIP } from '../../dev/guide';
+import { createTables, type Tables } from '../../dev/tables';
 import {
   type AwsClients,
   addVips,
   buildTopology,
-  CLUSTER,
   createBusTap,
-  createTables,
-  ON_PREM_CIDR,
   recordHeartbeats,
-  type Tables,
-  type Topology,
-  topologyConfig,
-  VIP,
   vipTargets,
 } from '../../dev/topology';
 import { buildDeps as buildDriftDeps } from '../../functions/drift/deps';

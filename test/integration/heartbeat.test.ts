@@ -7,7 +7,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { REGION } from '../../dev/topology';
+import { REGION } from '../../dev/guide';
 import { PublishError } from '../../shared/core/errors';
 import { motoUrl } from '../support/emulator';
 import { failoverEvent, vectorKeyEntries } from '../support/lkrc';

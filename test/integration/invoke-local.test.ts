@@ -7,13 +7,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  buildTopology,
-  createBusTap,
-  createTables,
-  topologyConfig,
-  vipTargets,
-} from '../../dev/topology';
+import { topologyConfig } from '../../dev/guide';
+import { createTables } from '../../dev/tables';
+import { buildTopology, createBusTap, vipTargets } from '../../dev/topology';
 import { COMPLETED } from '../../shared/events/route-switch-result';
 import { clients, motoUrl, resetEmulator, writeConfig } from '../support/emulator';
 import { switchRequestEvent } from '../support/events';

@@ -6,7 +6,8 @@
  */
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CLUSTER, REGION, VIP, vipTargets } from '../../dev/topology';
+import { CLUSTER, REGION, VIP } from '../../dev/guide';
+import { vipTargets } from '../../dev/topology';
 import { buildBundle, fakeImds, nodeKeyFile, runBundle } from '../support/lk-notify-process';
 import { eventFromEntry } from '../support/lkrc';
 import { BUS, drain, type SignedWorld, signedWorld } from '../support/signed-world';

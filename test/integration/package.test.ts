@@ -185,8 +185,8 @@ describe('serverless package', () => {
       }[];
     };
     const bySid = new Map(policy.Statement.map((s) => [s.Sid, s]));
-    const node1 = 'arn:aws:iam::123456789012:role/lk-prod-node1';
-    const node2 = 'arn:aws:iam::123456789012:role/lk-prod-node2';
+    const node1 = 'arn:aws:iam::123456789012:role/lk-demo-node1';
+    const node2 = 'arn:aws:iam::123456789012:role/lk-demo-node2';
     // Assess
     expect(bySid.get('DenyLifekeeperSourcesToNonNodes')).toMatchObject({
       Effect: 'Deny',
@@ -196,17 +196,17 @@ describe('serverless package', () => {
         ArnNotEquals: { 'aws:PrincipalArn': [node1, node2] },
       },
     });
-    expect(bySid.get('DenyNodelkprodnode1SourceToOthers')).toMatchObject({
+    expect(bySid.get('DenyNodelkdemonode1SourceToOthers')).toMatchObject({
       Effect: 'Deny',
       Condition: {
-        'ForAnyValue:StringEquals': { 'events:source': ['lifekeeper.lk-prod.node1'] },
+        'ForAnyValue:StringEquals': { 'events:source': ['lifekeeper.lk-demo.node1'] },
         ArnNotEquals: { 'aws:PrincipalArn': node1 },
       },
     });
-    expect(bySid.get('AllowNodelkprodnode2OwnSource')).toMatchObject({
+    expect(bySid.get('AllowNodelkdemonode2OwnSource')).toMatchObject({
       Effect: 'Allow',
       Principal: { AWS: node2 },
-      Condition: { 'ForAllValues:StringEquals': { 'events:source': ['lifekeeper.lk-prod.node2'] } },
+      Condition: { 'ForAllValues:StringEquals': { 'events:source': ['lifekeeper.lk-demo.node2'] } },
     });
     const own = bySid.get('DenyRoutekeeperSourceToOthers');
     expect(own).toMatchObject({
@@ -238,7 +238,7 @@ describe('serverless package', () => {
       Resource: [{ 'Fn::GetAtt': ['StateTable', 'Arn'] }],
     });
     expect(JSON.stringify(bySid.get('ReadKeyParameters')?.Resource)).toContain(
-      ':parameter/routekeeper/dev/lk-prod/keys/*',
+      ':parameter/routekeeper/dev/lk-demo/keys/*',
     );
     expect(JSON.stringify(statements)).not.toContain('ec2:');
   });

@@ -23,6 +23,7 @@ import {
   type Vpc,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
+import { CLUSTER, GUIDE } from '../../dev/guide';
 import { readSnapshot } from '../../shared/aws/snapshot';
 import { parseConfig, type RoutekeeperConfig } from '../../shared/config/schema';
 import type { NodeLiveness, TargetHistory } from '../../shared/domain/checks/ports';
@@ -34,36 +35,15 @@ import {
   type StateFacts,
 } from '../../shared/domain/checks/snapshot';
 import type { VipRecord } from '../../shared/domain/switch/ports';
-import validConfig from '../fixtures/config/valid.json';
+import { fixtureConfigInput, ID } from './guide';
 
 /**
- * A fake AWS account for unit tests: the guide's topology as EC2 / Direct Connect API answers, served by
+ * A fake AWS account for unit tests: the guide's topology (dev/guide.ts, at the fixture's ids in ./guide.ts)
+ * as EC2 / Direct Connect API answers, served by
  * aws-sdk-client-mock. Tests mutate a fresh model to break one thing, including what the emulator cannot
  * show (TGW route targets, blackholes, DX associations, incomplete searches).
  */
-export const ID = {
-  vpc: 'vpc-0a1b2c3d4e5f60718',
-  otherVpc: 'vpc-0b0b0b0b0b0b0b0b0',
-  tgw: 'tgw-0a1b2c3d4e5f60718',
-  tgwTable: 'tgw-rtb-0a1b2c3d4e5f60718',
-  attachment: 'tgw-attach-0a1b2c3d4e5f60718',
-  node1: {
-    instance: 'i-0a1b2c3d4e5f60711',
-    eni: 'eni-0a1b2c3d4e5f60711',
-    subnet: 'subnet-0000000000000001a',
-  },
-  node2: {
-    instance: 'i-0a1b2c3d4e5f60722',
-    eni: 'eni-0a1b2c3d4e5f60722',
-    subnet: 'subnet-0000000000000001b',
-  },
-  table1: 'rtb-0a1b2c3d4e5f60701',
-  table2: 'rtb-0a1b2c3d4e5f60702',
-  mainTable: 'rtb-0a1b2c3d4e5f60700',
-  otherTable: 'rtb-0b0b0b0b0b0b0b0b0',
-  dxGateway: '5f6e7d8c-0000-4000-8000-000000000001',
-  vip: '10.1.0.10',
-} as const;
+export { ID };
 
 export const NOW = new Date('2026-11-25T10:00:00.000Z');
 const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();
@@ -88,7 +68,7 @@ const table = (id: string, subnet: string | undefined, vipEni: string | undefine
   VpcId: ID.vpc,
   Associations: subnet === undefined ? [{ Main: true }] : [{ SubnetId: subnet, Main: false }],
   Routes: [
-    { DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' },
+    { DestinationCidrBlock: GUIDE.vpcCidr, GatewayId: 'local', State: 'active' },
     ...(vipEni === undefined
       ? []
       : [
@@ -98,7 +78,7 @@ const table = (id: string, subnet: string | undefined, vipEni: string | undefine
             State: 'active' as const,
           },
         ]),
-    { DestinationCidrBlock: '192.168.0.0/16', TransitGatewayId: ID.tgw, State: 'active' },
+    { DestinationCidrBlock: GUIDE.onPremisesCidr, TransitGatewayId: ID.tgw, State: 'active' },
   ],
 });
 
@@ -125,23 +105,24 @@ const node = (
 
 /** Everything as the guide wants it; node1 owns the VIP. */
 export const healthyAccount = (): AccountModel => {
-  const one = node(ID.node1, 'us-east-1a');
-  const two = node(ID.node2, 'us-east-1b');
+  const [az1, az2] = GUIDE.nodes.map((n) => n.az) as [string, string];
+  const one = node(ID.node1, az1);
+  const two = node(ID.node2, az2);
   return {
     vpcs: [
       {
         VpcId: ID.vpc,
-        CidrBlock: '10.0.0.0/16',
+        CidrBlock: GUIDE.vpcCidr,
         CidrBlockAssociationSet: [
-          { CidrBlock: '10.0.0.0/16', CidrBlockState: { State: 'associated' } },
+          { CidrBlock: GUIDE.vpcCidr, CidrBlockState: { State: 'associated' } },
         ],
       },
     ],
     instances: [one.instance, two.instance],
     enis: [one.eni, two.eni],
     subnets: [
-      { SubnetId: ID.node1.subnet, VpcId: ID.vpc, AvailabilityZone: 'us-east-1a' },
-      { SubnetId: ID.node2.subnet, VpcId: ID.vpc, AvailabilityZone: 'us-east-1b' },
+      { SubnetId: ID.node1.subnet, VpcId: ID.vpc, AvailabilityZone: az1 },
+      { SubnetId: ID.node2.subnet, VpcId: ID.vpc, AvailabilityZone: az2 },
     ],
     routeTables: [
       table(ID.table1, ID.node1.subnet, ID.node1.eni),
@@ -180,7 +161,7 @@ export const healthyAccount = (): AccountModel => {
     tgwPropagated: {
       Routes: [
         {
-          DestinationCidrBlock: '10.0.0.0/16',
+          DestinationCidrBlock: GUIDE.vpcCidr,
           Type: 'propagated',
           State: 'active',
           TransitGatewayAttachments: [{ TransitGatewayAttachmentId: ID.attachment }],
@@ -193,7 +174,7 @@ export const healthyAccount = (): AccountModel => {
         directConnectGatewayId: ID.dxGateway,
         associatedGateway: { id: ID.tgw, type: 'transitGateway' },
         associationState: 'associated',
-        allowedPrefixesToDirectConnectGateway: [{ cidr: '10.0.0.0/16' }, { cidr: '10.1.0.10/32' }],
+        allowedPrefixesToDirectConnectGateway: [{ cidr: GUIDE.vpcCidr }, { cidr: `${ID.vip}/32` }],
       },
     ],
     failing: {},
@@ -204,26 +185,26 @@ export const healthyAccount = (): AccountModel => {
 export const accountConfig = (
   change: (cluster: Record<string, unknown>) => void = () => undefined,
 ): RoutekeeperConfig => {
-  const raw = structuredClone(validConfig) as { clusters: Record<string, unknown>[] };
+  const raw = fixtureConfigInput() as unknown as { clusters: Record<string, unknown>[] };
   change(raw.clusters[0] as Record<string, unknown>);
   return parseConfig(raw);
 };
 
 export const ownerRecord = (owner = 'node1', updatedMinutesAgo = 10): VipRecord => ({
-  cluster: 'lk-prod',
+  cluster: CLUSTER,
   vip: ID.vip,
   owner,
   eni: owner === 'node1' ? ID.node1.eni : ID.node2.eni,
   orderToken: 1_764_064_800_000,
-  idempotencyKey: `failover#lk-prod#${ID.vip}#${owner}#1764064800000`,
+  idempotencyKey: `failover#${CLUSTER}#${ID.vip}#${owner}#1764064800000`,
   reason: 'failover',
   phase: 'APPLIED',
   updatedAt: minutesAgo(updatedMinutesAgo),
 });
 
 export const freshLiveness = (): (NodeLiveness & { cluster: string })[] => [
-  { cluster: 'lk-prod', node: 'node1', lastSeen: minutesAgo(0.25), clockSkewMs: 120 },
-  { cluster: 'lk-prod', node: 'node2', lastSeen: minutesAgo(0.5), clockSkewMs: -80 },
+  { cluster: CLUSTER, node: 'node1', lastSeen: minutesAgo(0.25), clockSkewMs: 120 },
+  { cluster: CLUSTER, node: 'node2', lastSeen: minutesAgo(0.5), clockSkewMs: -80 },
 ];
 
 export interface StateModel {
@@ -311,8 +292,8 @@ export const checkAccount = async (
   installAccount(model);
   const snapshot = await readSnapshot(
     {
-      ec2: new EC2Client({ region: 'us-east-1', maxAttempts: 1 }),
-      directConnect: new DirectConnectClient({ region: 'us-east-1', maxAttempts: 1 }),
+      ec2: new EC2Client({ region: GUIDE.region, maxAttempts: 1 }),
+      directConnect: new DirectConnectClient({ region: GUIDE.region, maxAttempts: 1 }),
     },
     config.clusters,
   );

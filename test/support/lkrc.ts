@@ -1,5 +1,6 @@
 import { parse } from '@aws-lambda-powertools/parser';
 import type { Context } from 'aws-lambda';
+import { CLUSTER, GUIDE_IDS, topologyConfig, VIP } from '../../dev/guide';
 import vectors from '../../docs/test-vectors.json';
 import type { HeartbeatDeps } from '../../functions/heartbeat/deps';
 import { makeHandler } from '../../functions/heartbeat/handler';
@@ -29,29 +30,13 @@ import type { KeyStore } from '../../shared/domain/intake/ports';
 import { NodeNotificationEvent } from '../../shared/events/lifekeeper-signed';
 import { lambdaContext } from './events';
 
-export { signingKey };
-export const CLUSTER = 'lk-demo';
-export const VIP = '10.1.0.10';
+export { CLUSTER, signingKey, VIP };
 /** The vector clock: the second the first vector was signed in. */
 export const T0 = 1_764_064_800_000;
 
+/** The guide's configuration at the fixture's ids, with cluster fields overridden. */
 export const demoConfig = (extra: Record<string, unknown> = {}): RoutekeeperConfig =>
-  parseConfig({
-    clusters: [
-      {
-        name: CLUSTER,
-        region: 'us-east-1',
-        vpcId: 'vpc-0a1b2c3d4e5f60718',
-        vpcCidrs: ['10.0.0.0/16'],
-        nodes: [
-          { name: 'node1', instanceId: 'i-0a1b2c3d4e5f60711', eniId: 'eni-0a1b2c3d4e5f60711' },
-          { name: 'node2', instanceId: 'i-0a1b2c3d4e5f60722', eniId: 'eni-0a1b2c3d4e5f60722' },
-        ],
-        vips: [{ address: VIP, routeTables: ['rtb-0a1b2c3d4e5f60701'] }],
-        ...extra,
-      },
-    ],
-  });
+  parseConfig(topologyConfig(GUIDE_IDS, {}, extra));
 
 /** The vector keys as a verifier's key-store entries (public keys for v1a, secrets for v1). */
 export const vectorKeyEntries = (): Record<string, unknown>[] =>

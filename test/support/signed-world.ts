@@ -1,28 +1,13 @@
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import type { Context } from 'aws-lambda';
-import {
-  type AwsClients,
-  buildTopology,
-  createBusTap,
-  createTables,
-  REGION,
-  type Tables,
-  type Topology,
-  topologyConfig,
-} from '../../dev/topology';
-import { buildDeps as buildHeartbeatDeps } from '../../functions/heartbeat/deps';
-import { makeHandler as makeHeartbeatHandler } from '../../functions/heartbeat/handler';
-import { buildDeps as buildSwitchDeps } from '../../functions/route-switch/deps';
-import { makeHandler as makeSwitchHandler } from '../../functions/route-switch/handler';
-import type { IngestOutcome } from '../../shared/domain/intake/apply';
-import type { SwitchOutcome } from '../../shared/domain/switch/outcomes';
-import { instrument } from '../../shared/telemetry';
-import { clients, emulatorEnv, motoUrl, resetEmulator, writeConfig } from './emulator';
-import { lambdaContext } from './events';
+import { CLUSTER, REGION, type Topology } from '../../dev/guide';
+import { openScenario, type Scenario } from '../../dev/scenario';
+import type { Tables } from '../../dev/tables';
+import type { AwsClients } from '../../dev/topology';
+import { motoUrl, resetEmulator } from './emulator';
 import { vectorKeyEntries } from './lkrc';
 
 export const BUS = 'routekeeper-it';
-export const KEY_PATH = '/routekeeper/it/lk-demo/keys';
+export const KEY_PATH = `/routekeeper/it/${CLUSTER}/keys`;
 
 /** Every verification key of the vectors under the SSM path: HMAC secrets as SecureString. */
 export const putVectorKeys = async (ssm: SSMClient): Promise<void> => {
@@ -49,55 +34,41 @@ export interface SignedWorld {
   readonly switchQueue: string;
   /** Environment for lk-notify processes: the emulator as every endpoint. */
   readonly cliEnv: Record<string, string>;
-  readonly heartbeat: (event: unknown) => Promise<IngestOutcome>;
-  readonly routeSwitch: (event: unknown) => Promise<SwitchOutcome>;
+  readonly heartbeat: Scenario['heartbeat'];
+  readonly routeSwitch: Scenario['routeSwitch'];
 }
 
 /**
- * The guide's topology on the emulator, the tables, the routekeeper bus with two taps (node events;
- * Route Switch Requested), the vector keys in SSM, and both functions in-process with real adapters.
+ * The demo's scenario (dev/scenario.ts) on the shared emulator: the guide's topology, the tables, the
+ * routekeeper bus with two taps (node events; Route Switch Requested), both functions in-process with real
+ * adapters; and the vector keys in SSM.
  */
 export const signedWorld = async (
   signing: Record<string, unknown> = { keyStore: `ssm:${KEY_PATH}` },
 ): Promise<SignedWorld> => {
   await resetEmulator();
-  const aws = clients();
+  const scenario = await openScenario(motoUrl(), {
+    bus: BUS,
+    tables: 'it',
+    cluster: { signing },
+    verifyBudgetMs: 2_000,
+  });
   const ssm = new SSMClient({
     region: REGION,
     endpoint: motoUrl(),
     maxAttempts: 1,
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   });
-  const topology = await buildTopology(aws.ec2);
-  const tables = await createTables(aws.dynamodb, 'it');
-  const nodeTap = await createBusTap(
-    aws,
-    BUS,
-    ['LifeKeeper Failover', 'LifeKeeper Heartbeat'],
-    'nodes',
-  );
-  const switchTap = await createBusTap(aws, BUS, ['Route Switch Requested'], 'switch');
   await putVectorKeys(ssm);
-  const env = emulatorEnv({
-    ROUTEKEEPER_CONFIG: writeConfig(topologyConfig(topology, {}, { signing })),
-    STATE_TABLE: tables.state,
-    IDEMPOTENCY_TABLE: tables.idempotency,
-    DEDUPE_TABLE: tables.dedupe,
-    LIVENESS_TABLE: tables.liveness,
-    EVENT_BUS_NAME: BUS,
-    VERIFY_BUDGET_MS: '2000',
-  });
-  const heartbeat = instrument(makeHeartbeatHandler(buildHeartbeatDeps(env)));
-  const routeSwitch = instrument(makeSwitchHandler(buildSwitchDeps(env)));
   return {
-    aws,
+    aws: scenario.aws,
     ssm,
-    topology,
-    tables,
-    nodeQueue: nodeTap.queueUrl,
-    switchQueue: switchTap.queueUrl,
+    topology: scenario.topology,
+    tables: scenario.tables,
+    nodeQueue: scenario.queues.nodes,
+    switchQueue: scenario.queues.switches,
     cliEnv: { AWS_ENDPOINT_URL: motoUrl(), AWS_REGION: REGION },
-    heartbeat: (event) => heartbeat(event, lambdaContext() as Context),
-    routeSwitch: (event) => routeSwitch(event, lambdaContext() as Context),
+    heartbeat: scenario.heartbeat,
+    routeSwitch: scenario.routeSwitch,
   };
 };

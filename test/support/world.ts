@@ -1,9 +1,10 @@
 /**
- * A route-switch world for unit tests: the valid configuration fixture and in-memory fakes holding the
- * cluster VPC's route tables (on node1's ENI), a table of another VPC that carries the same VIP, and a
- * Transit Gateway route already in place.
+ * A route-switch world for unit tests: the guide's topology at the fixture's ids (./guide.ts), its
+ * configuration, and in-memory fakes holding the cluster VPC's route tables (on node1's ENI), a table of
+ * another VPC that carries the same VIP, and a Transit Gateway route already in place.
  */
 
+import { CLUSTER, GUIDE, VIP } from '../../dev/guide';
 import {
   parseConfig,
   type RoutekeeperConfig,
@@ -11,7 +12,6 @@ import {
 } from '../../shared/config/schema';
 import type { SwitchCommand } from '../../shared/domain/switch/command';
 import type { SwitchDeps, SwitchSettings, VipRecord } from '../../shared/domain/switch/ports';
-import valid from '../fixtures/config/valid.json';
 import {
   FakeBus,
   FakeClock,
@@ -20,30 +20,30 @@ import {
   FakeVipRecordStore,
   FakeVpcs,
 } from './fakes';
+import { fixtureConfigInput, ID } from './guide';
 
-export const CLUSTER = 'lk-prod';
-export const VIP = '10.1.0.10';
+export { CLUSTER, VIP };
 export const DESTINATION = `${VIP}/32`;
-export const VPC = 'vpc-0a1b2c3d4e5f60718';
-export const NODE1 = { name: 'node1', eni: 'eni-0a1b2c3d4e5f60711' } as const;
-export const NODE2 = { name: 'node2', eni: 'eni-0a1b2c3d4e5f60722' } as const;
+export const VPC = ID.vpc;
+export const NODE1 = { name: 'node1', eni: ID.node1.eni } as const;
+export const NODE2 = { name: 'node2', eni: ID.node2.eni } as const;
 /** The tables the fixture lists for the VIP. */
-export const RTB1 = 'rtb-0a1b2c3d4e5f60701';
-export const RTB2 = 'rtb-0a1b2c3d4e5f60702';
+export const RTB1 = ID.table1;
+export const RTB2 = ID.table2;
 /** A table of the cluster VPC that is not listed but carries the VIP route (found by discovery). */
 export const RTB_DISCOVERED = 'rtb-0a1b2c3d4e5f60703';
 /** Another VPC whose route table routes the same VIP to its own ENI. */
-export const OTHER_VPC = 'vpc-0f0f0f0f0f0f0f0f0';
-export const OTHER_VPC_RTB = 'rtb-0f0f0f0f0f0f0f0f0';
-export const OTHER_VPC_ENI = 'eni-0f0f0f0f0f0f0f0f0';
-export const TGW_RTB = 'tgw-rtb-0a1b2c3d4e5f60718';
-export const TGW_ATTACHMENT = 'tgw-attach-0a1b2c3d4e5f60718';
+export const OTHER_VPC = ID.otherVpc;
+export const OTHER_VPC_RTB = ID.otherTable;
+export const OTHER_VPC_ENI = ID.otherEni;
+export const TGW_RTB = ID.tgwTable;
+export const TGW_ATTACHMENT = ID.attachment;
 
 type VipInput = RoutekeeperConfigInput['clusters'][number]['vips'][number];
 
 /** The fixture configuration, cloned, with the VIP's settings overridden. */
 export const testConfig = (vip: Partial<VipInput> = {}): RoutekeeperConfig => {
-  const raw: RoutekeeperConfigInput = structuredClone(valid);
+  const raw = fixtureConfigInput();
   const [cluster] = raw.clusters;
   const [first] = cluster?.vips ?? [];
   Object.assign(first ?? {}, vip);
@@ -75,7 +75,7 @@ export const makeWorld = (
     .addTable(RTB1, VPC, DESTINATION, { eniId: NODE1.eni, state: 'active' })
     .addTable(RTB2, VPC, DESTINATION, { eniId: NODE1.eni, state: 'active' })
     .addTable(OTHER_VPC_RTB, OTHER_VPC, DESTINATION, { eniId: OTHER_VPC_ENI, state: 'active' });
-  const vpcs = new FakeVpcs({ [VPC]: ['10.0.0.0/16'], [OTHER_VPC]: ['10.1.0.0/16'] });
+  const vpcs = new FakeVpcs({ [VPC]: [GUIDE.vpcCidr], [OTHER_VPC]: [GUIDE.otherVpc.cidr] });
   const tgw = new FakeTransitGateway();
   tgw.routes = [{ type: 'static', state: 'active', attachmentIds: [TGW_ATTACHMENT] }];
   const clock = new FakeClock();

@@ -14,18 +14,9 @@ import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type FaultProxy, startFaultProxy } from '../../../dev/fault-proxy';
-import {
-  type AwsClients,
-  buildTopology,
-  CLUSTER,
-  createBusTap,
-  createTables,
-  type Tables,
-  type Topology,
-  topologyConfig,
-  VIP,
-  vipTargets,
-} from '../../../dev/topology';
+import { CLUSTER, type Topology, topologyConfig, VIP } from '../../../dev/guide';
+import { createTables, type Tables } from '../../../dev/tables';
+import { type AwsClients, buildTopology, createBusTap, vipTargets } from '../../../dev/topology';
 import { buildDeps } from '../../../functions/route-switch/deps';
 import { makeHandler } from '../../../functions/route-switch/handler';
 import { COMPLETED, FAILED } from '../../../shared/events/route-switch-result';

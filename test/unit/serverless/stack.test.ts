@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { routeSwitchStatements } from '../../../serverless/stack';
 import { parseConfig } from '../../../shared/config/schema';
-import valid from '../../fixtures/config/valid.json';
+import { fixtureConfigInput } from '../../support/guide';
 
 const vpcArn = (vpc: string) => ({
   'Fn::Sub': `arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:vpc/${vpc}`,
@@ -10,7 +10,7 @@ const vpcArn = (vpc: string) => ({
 describe('routeSwitch IAM statements', () => {
   it('allow route writes only in route tables of the configured VPCs (ec2:Vpc condition)', () => {
     // Prepare
-    const config = parseConfig(structuredClone(valid));
+    const config = parseConfig(fixtureConfigInput());
     const vpcs = [...new Set(config.clusters.map((c) => c.vpcId))];
     // Act
     const statements = routeSwitchStatements(config);
@@ -28,7 +28,7 @@ describe('routeSwitch IAM statements', () => {
 
   it('grant no route write without that condition', () => {
     // Prepare
-    const config = parseConfig(structuredClone(valid));
+    const config = parseConfig(fixtureConfigInput());
     // Act
     const statements = routeSwitchStatements(config);
     // Assess

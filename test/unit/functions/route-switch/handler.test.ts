@@ -99,8 +99,8 @@ describe('routeSwitch handler', () => {
 
   it.each([
     [{ cluster: 'lk-other' }, 'UnknownCluster', 'cluster "lk-other" is not configured'],
-    [{ vip: '10.1.0.99' }, 'UnknownVip', 'VIP 10.1.0.99 is not configured in cluster "lk-prod"'],
-    [{ node: 'node3' }, 'UnknownNode', 'node "node3" is not configured in cluster "lk-prod"'],
+    [{ vip: '10.1.0.99' }, 'UnknownVip', 'VIP 10.1.0.99 is not configured in cluster "lk-demo"'],
+    [{ node: 'node3' }, 'UnknownNode', 'node "node3" is not configured in cluster "lk-demo"'],
   ] as const)('refuses %o without running the switch', async (detail, reason, text) => {
     // Prepare
     const { deps, handle } = setUp();

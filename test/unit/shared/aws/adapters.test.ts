@@ -351,7 +351,7 @@ describe('VIP state table adapter', () => {
   it('accepts a claim with the fence condition and returns the record it replaced', async () => {
     // Prepare
     const previous = appliedRecord(NODE1, 1_000);
-    dynamodb.on(UpdateCommand).resolves({ Attributes: { pk: 'lk-prod#10.1.0.10', ...previous } });
+    dynamodb.on(UpdateCommand).resolves({ Attributes: { pk: 'lk-demo#10.1.0.10', ...previous } });
     const now = new Date('2026-11-25T10:00:00.000Z');
     // Act
     const result = await store().advance(claim(NODE2, 2_000), now);
@@ -359,7 +359,7 @@ describe('VIP state table adapter', () => {
     expect(result).toEqual({ accepted: true, previous });
     expect(dynamodb).toReceiveCommandExactlyOnceWith(UpdateCommand, {
       TableName: TABLE,
-      Key: { pk: 'lk-prod#10.1.0.10' },
+      Key: { pk: 'lk-demo#10.1.0.10' },
       ConditionExpression:
         'attribute_not_exists(#pk) OR #token < :token OR (#token = :token AND #owner = :node)',
       ExpressionAttributeValues: expect.objectContaining({
@@ -385,7 +385,7 @@ describe('VIP state table adapter', () => {
   it('returns the winning record from the failed condition check, without another read', async () => {
     // Prepare
     const winner = appliedRecord(NODE2, 3_000);
-    dynamodb.on(UpdateCommand).rejects(conditionFailed({ pk: 'lk-prod#10.1.0.10', ...winner }));
+    dynamodb.on(UpdateCommand).rejects(conditionFailed({ pk: 'lk-demo#10.1.0.10', ...winner }));
     // Act
     const result = await store().advance(claim(NODE1, 2_000), new Date());
     // Assess
@@ -416,14 +416,14 @@ describe('VIP state table adapter', () => {
   it('reads the record with a strongly consistent read', async () => {
     // Prepare
     const record = appliedRecord(NODE2, 2_000);
-    dynamodb.on(GetCommand).resolves({ Item: { pk: 'lk-prod#10.1.0.10', ...record } });
+    dynamodb.on(GetCommand).resolves({ Item: { pk: 'lk-demo#10.1.0.10', ...record } });
     // Act
-    const read = await store().read('lk-prod', '10.1.0.10');
+    const read = await store().read('lk-demo', '10.1.0.10');
     // Assess
     expect(read).toEqual(record);
     expect(dynamodb).toReceiveCommandWith(GetCommand, {
       TableName: TABLE,
-      Key: { pk: 'lk-prod#10.1.0.10' },
+      Key: { pk: 'lk-demo#10.1.0.10' },
       ConsistentRead: true,
     });
   });
@@ -432,7 +432,7 @@ describe('VIP state table adapter', () => {
     // Prepare
     dynamodb.on(GetCommand).resolves({});
     // Act
-    const read = await store().read('lk-prod', '10.1.0.10');
+    const read = await store().read('lk-demo', '10.1.0.10');
     // Assess
     expect(read).toBeUndefined();
   });

@@ -29,7 +29,7 @@ const ec2Error = (name: string, status: number) =>
 
 const plans: ProbePlan[] = [
   {
-    cluster: 'lk-prod',
+    cluster: 'lk-demo',
     vip: ID.vip,
     action: 'ReplaceRoute',
     resource: ID.table1,
@@ -37,7 +37,7 @@ const plans: ProbePlan[] = [
     target: ID.node1.eni,
   },
   {
-    cluster: 'lk-prod',
+    cluster: 'lk-demo',
     vip: ID.vip,
     action: 'ReplaceTransitGatewayRoute',
     resource: ID.tgwTable,

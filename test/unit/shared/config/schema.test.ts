@@ -8,14 +8,14 @@ import {
   parseConfig,
   type RoutekeeperConfigInput,
 } from '../../../../shared/config/schema';
-import valid from '../../../fixtures/config/valid.json';
+import { fixtureConfigInput } from '../../../support/guide';
 
 type Raw = RoutekeeperConfigInput & {
   clusters: (RoutekeeperConfigInput['clusters'][number] & Record<string, unknown>)[];
 } & Record<string, unknown>;
 
-/** The valid fixture, cloned: each test breaks exactly one rule of it. */
-const validRaw = (): Raw => structuredClone(valid) as Raw;
+/** The valid fixture, fresh: each test breaks exactly one rule of it. */
+const validRaw = (): Raw => fixtureConfigInput() as Raw;
 
 const cluster = (raw: Raw) => raw.clusters[0] as Raw['clusters'][number];
 const vip = (raw: Raw) => cluster(raw).vips[0] as Raw['clusters'][number]['vips'][number];
@@ -66,7 +66,7 @@ describe('parseConfig', () => {
     const config = parseConfig(raw);
     // Assess
     expect(config.clusters).toHaveLength(1);
-    expect(config.clusters[0]).toMatchObject({ name: 'lk-prod', driftMode: 'report' });
+    expect(config.clusters[0]).toMatchObject({ name: 'lk-demo', driftMode: 'report' });
     expect(config.clusters[0]?.vips[0]).toMatchObject({
       address: '10.1.0.10',
       createMissingRoute: false,
@@ -159,7 +159,7 @@ describe('parseConfig', () => {
     const error = configError(raw);
     // Assess
     expect(error.problems).toEqual([
-      'clusters[1].vips[0].address: VIP 10.1.0.10 is already managed by cluster "lk-prod"; a VIP belongs to exactly one cluster',
+      'clusters[1].vips[0].address: VIP 10.1.0.10 is already managed by cluster "lk-demo"; a VIP belongs to exactly one cluster',
     ]);
   });
 
@@ -167,12 +167,12 @@ describe('parseConfig', () => {
     // Prepare
     const raw = validRaw();
     const other = secondCluster(raw);
-    other.name = 'lk-prod';
+    other.name = 'lk-demo';
     raw.clusters.push(other);
     // Act
     const error = configError(raw);
     // Assess
-    expect(error.problems).toEqual(['clusters: cluster name "lk-prod" is used twice']);
+    expect(error.problems).toEqual(['clusters: cluster name "lk-demo" is used twice']);
   });
 
   it('rejects clusters in two regions', () => {
@@ -455,7 +455,7 @@ describe('loadConfigFile', () => {
     // Act
     const config = loadConfigFile(path);
     // Assess
-    expect(config.clusters[0]?.name).toBe('lk-prod');
+    expect(config.clusters[0]?.name).toBe('lk-demo');
   });
 
   it('reports a missing file with its absolute path', () => {

@@ -98,7 +98,7 @@ describe('drift run', () => {
     // Assess
     expect(w.published.map((p) => p.detailType)).toEqual([DRIFT_DETECTED]);
     const detail = RouteDriftDetected.parse(w.published[0]?.detail);
-    expect(detail).toMatchObject({ cluster: 'lk-prod', mode: 'report', repairs: [], truncated: 0 });
+    expect(detail).toMatchObject({ cluster: 'lk-demo', mode: 'report', repairs: [], truncated: 0 });
     expect(detail.findings.map((f) => `${f.check} ${f.code} ${f.subject}`)).toEqual([
       `vpc.vip-route VipRouteWrongTarget ${ID.table2}`,
     ]);
@@ -121,7 +121,7 @@ describe('drift run', () => {
     expect(RouteDriftDetected.parse(w.published[1]?.detail).repairs).toEqual([
       { vip: ID.vip, node: 'node1', idempotencyKey: request.idempotencyKey },
     ]);
-    expect(run.repairs).toEqual([{ cluster: 'lk-prod', vip: ID.vip, node: 'node1' }]);
+    expect(run.repairs).toEqual([{ cluster: 'lk-demo', vip: ID.vip, node: 'node1' }]);
   });
 
   it('records target changes and reports flapping once they exceed the limit', async () => {
@@ -141,7 +141,7 @@ describe('drift run', () => {
     }
     // Assess
     expect(outcomes).toEqual(['pass', 'pass', 'pass', 'pass', 'fail', 'fail']);
-    expect(w.history.get(`lk-prod#${ID.vip}`)?.changes).toHaveLength(5);
+    expect(w.history.get(`lk-demo#${ID.vip}`)?.changes).toHaveLength(5);
   });
 
   it('collects a refused publish instead of throwing, and the handler then fails the invocation', async () => {

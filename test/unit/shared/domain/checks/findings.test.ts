@@ -486,7 +486,7 @@ const cases: Case[] = [
     state: (s) => {
       s.history = ok([
         {
-          cluster: 'lk-prod',
+          cluster: 'lk-demo',
           vip: ID.vip,
           target: ID.node1.eni,
           changes: [1, 2, 3, 4].map((m) => new Date(NOW.getTime() - m * 60_000).toISOString()),

@@ -8,7 +8,7 @@ const repairMode = accountConfig((c) => {
   c.driftMode = 'repair';
 });
 const cluster = repairMode.clusters[0] as (typeof repairMode.clusters)[number];
-const wrongTarget = fail('vpc.vip-route', 'lk-prod', 'VipRouteWrongTarget', 'evidence', {
+const wrongTarget = fail('vpc.vip-route', 'lk-demo', 'VipRouteWrongTarget', 'evidence', {
   vip: ID.vip,
   subject: ID.table2,
 });
@@ -22,7 +22,7 @@ describe('repair planning', () => {
     expect(plan.requests).toHaveLength(1);
     const request = RouteSwitchRequested.parse(plan.requests[0]);
     expect(request).toMatchObject({
-      cluster: 'lk-prod',
+      cluster: 'lk-demo',
       vip: ID.vip,
       node: 'node1',
       orderToken: ownerRecord().orderToken,
@@ -49,7 +49,7 @@ describe('repair planning', () => {
 
   it('never repairs a conflict in another VPC', () => {
     // Prepare
-    const conflict = fail('vpc.conflict', 'lk-prod', 'OtherVpcVipRoute', 'evidence', {
+    const conflict = fail('vpc.conflict', 'lk-demo', 'OtherVpcVipRoute', 'evidence', {
       vip: ID.vip,
       subject: ID.otherTable,
     });
@@ -61,7 +61,7 @@ describe('repair planning', () => {
 
   it('repairs a wrong TGW attachment (routeSwitch rewrites it to the configured one)', () => {
     // Prepare
-    const tgw = fail('tgw.vip-route', 'lk-prod', 'TgwRouteWrongAttachment', 'evidence', {
+    const tgw = fail('tgw.vip-route', 'lk-demo', 'TgwRouteWrongAttachment', 'evidence', {
       vip: ID.vip,
     });
     // Act
@@ -84,7 +84,7 @@ describe('repair planning', () => {
 
   it('repairs a missing route only when routeSwitch may create it', () => {
     // Prepare
-    const missing = fail('vpc.vip-route', 'lk-prod', 'VipRouteMissing', 'evidence', {
+    const missing = fail('vpc.vip-route', 'lk-demo', 'VipRouteMissing', 'evidence', {
       vip: ID.vip,
     });
     const creating = accountConfig((c) => {

@@ -476,7 +476,7 @@ describe('switchRoute', () => {
       // Assess
       expect(outcome.kind).toBe('Refused');
       expect(outcome.detail).toBe(
-        'UnknownNode: node "node9" is not configured in cluster "lk-prod"',
+        'UnknownNode: node "node9" is not configured in cluster "lk-demo"',
       );
       expect(world.routes.calls).toEqual([]);
       expect(world.state.history).toEqual([]);
