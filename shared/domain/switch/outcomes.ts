@@ -110,10 +110,12 @@ export class RetryableSwitchError extends Error {
 }
 
 /**
- * The outcome of a fault that is an answer rather than a failure (today: a reused idempotency key,
- * reported as SplitBrainSuspected), or undefined when the fault must be thrown and retried.
+ * The outcome of a fault that is an answer rather than a failure, or undefined when the fault must be
+ * thrown and retried. A reused idempotency key (the same claim came again naming another node or ENI,
+ * e.g. the node's ENI changed in the configuration within the idempotency TTL) is refused under its own
+ * reason: it is a configuration change to look at, not two nodes claiming the VIP at once.
  */
 export const outcomeOfFault = (error: unknown): SwitchOutcome | undefined =>
   error instanceof IdempotencyKeyReusedError
-    ? { kind: 'SplitBrainSuspected', changed: [], failed: [], pending: [], detail: error.message }
+    ? refused('IdempotencyKeyReused', error.message)
     : undefined;
