@@ -9,7 +9,7 @@
  */
 
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { DeleteRouteCommand } from '@aws-sdk/client-ec2';
+import { AssociateVpcCidrBlockCommand, DeleteRouteCommand } from '@aws-sdk/client-ec2';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
@@ -156,6 +156,22 @@ describe('routeSwitch on the emulator', () => {
       world.topology.routeTables.map(() => node2?.eniId),
     );
     expect(await stateRecord(world)).toMatchObject({ owner: 'node2', orderToken: 2_000 });
+  });
+
+  it('refuses a warm switch once the VIP lies inside a CIDR block added to the VPC since the last switch', async () => {
+    // Prepare: a first switch warms the container (and any cache it keeps), then the VPC grows.
+    const [, node2] = world.topology.nodes;
+    await world.handle(switchRequestEvent({ node: 'node2', orderToken: 2_000 }));
+    await world.aws.ec2.send(
+      new AssociateVpcCidrBlockCommand({ VpcId: world.topology.vpcA, CidrBlock: '10.1.0.0/16' }),
+    );
+    // Act
+    const outcome = await world.handle(switchRequestEvent({ node: 'node1', orderToken: 3_000 }));
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'Refused', refusal: 'VipInsideVpc' });
+    expect(Object.values(await vipTargets(world.aws.ec2, world.topology.routeTables))).toEqual(
+      world.topology.routeTables.map(() => node2?.eniId),
+    );
   });
 
   it('reports a managed table without the VIP route as RouteMissing and still switches the others', async () => {
