@@ -144,6 +144,28 @@ describe('routeSwitch on the emulator', () => {
     expect(node1).toBeDefined();
   });
 
+  it("answers a redelivered claim whose capped token grew with the first delivery's outcome", async () => {
+    // Prepare: the first delivery of node1's claim loses; its redelivery was received later, so the
+    // heartbeat function capped its token higher, but the key comes from the signed claim and is the same.
+    const [, node2] = world.topology.nodes;
+    await world.handle(switchRequestEvent({ node: 'node2', orderToken: 2_000 }));
+    const idempotencyKey = `failover#${CLUSTER}#${VIP}#node1#9000`;
+    const first = await world.handle(
+      switchRequestEvent({ node: 'node1', orderToken: 1_000, idempotencyKey }),
+    );
+    // Act
+    const again = await world.handle(
+      switchRequestEvent({ node: 'node1', orderToken: 3_000, idempotencyKey }),
+    );
+    // Assess
+    expect(first.kind).toBe('RejectedStale');
+    expect(again).toEqual(first);
+    expect(Object.values(await vipTargets(world.aws.ec2, world.topology.routeTables))).toEqual(
+      world.topology.routeTables.map(() => node2?.eniId),
+    );
+    expect(await stateRecord(world)).toMatchObject({ owner: 'node2', orderToken: 2_000 });
+  });
+
   it('rejects a stale claim and leaves the tables as the newer claim set them', async () => {
     // Prepare
     const [, node2] = world.topology.nodes;

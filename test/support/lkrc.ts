@@ -179,6 +179,7 @@ const appliedFor = (notification: VerifiedNotification): Applied =>
         vip: notification.command.vip,
         orderToken: notification.command.claimedAt,
         idempotencyKey: 'test',
+        clockSkewMs: 0,
       }
     : {
         kind: 'HeartbeatRecorded',

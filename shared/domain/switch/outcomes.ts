@@ -52,6 +52,7 @@ export type RefusalReason =
   | 'UnknownCluster'
   | 'UnknownVip'
   | 'UnknownNode'
+  | 'OrderTokenInFuture'
   | 'VpcUnreadable'
   | 'RouteTablesUnreadable'
   | 'VipInsideVpc'

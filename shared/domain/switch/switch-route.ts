@@ -50,9 +50,23 @@ export const switchRoute = async (
   return outcome;
 };
 
+/**
+ * How far an order token may lie ahead of this function's clock. Tokens are capped at the heartbeat
+ * function's receive time, so only the two Lambda hosts' clock difference is tolerated; a token beyond it
+ * is forged or buggy and, once recorded, would fence off every real claim until the clock caught up.
+ */
+export const ORDER_TOKEN_FUTURE_TOLERANCE_MS = 5_000;
+
 const decideAndApply = async (command: SwitchCommand, deps: SwitchDeps): Promise<SwitchOutcome> => {
   const found = lookup(deps.config, command.cluster, command.vip, command.node);
   if (!found.ok) return refused(found.reason, found.detail);
+  const ahead = command.orderToken - deps.now().getTime();
+  if (ahead > ORDER_TOKEN_FUTURE_TOLERANCE_MS) {
+    return refused(
+      'OrderTokenInFuture',
+      `order token ${command.orderToken} lies ${ahead} ms ahead of routekeeper's clock`,
+    );
+  }
   const { cluster, vip } = found;
   const destination = vipDestination(vip.address);
 

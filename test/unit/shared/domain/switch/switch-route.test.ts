@@ -467,6 +467,37 @@ describe('switchRoute', () => {
       expect(world.routes.writes).toEqual([]);
     });
 
+    it('refuses a claim whose order token lies in the future, so it can never freeze the VIP', async () => {
+      // Prepare
+      const world = makeWorld();
+      world.state.seed(appliedRecord(NODE1, 1_000));
+      const forged = claim(NODE2, Number.MAX_SAFE_INTEGER);
+      // Act
+      const outcome = await switchRoute(forged, world.deps);
+      // Assess
+      expect(outcome).toMatchObject({ kind: 'Refused', refusal: 'OrderTokenInFuture' });
+      expect(world.routes.writes).toEqual([]);
+      expect(world.state.current(CLUSTER, VIP)).toMatchObject({
+        owner: 'node1',
+        orderToken: 1_000,
+      });
+      expect(world.state.history).toHaveLength(1);
+    });
+
+    it('accepts a claim whose order token is at most a few seconds ahead of its own clock', async () => {
+      // Prepare: the heartbeat function's clock may run slightly ahead of this one.
+      const world = makeWorld();
+      const token = world.clock.now().getTime() + 1_000;
+      // Act
+      const outcome = await switchRoute(claim(NODE2, token), world.deps);
+      // Assess
+      expect(outcome.kind).toBe('Switched');
+      expect(world.state.current(CLUSTER, VIP)).toMatchObject({
+        owner: 'node2',
+        orderToken: token,
+      });
+    });
+
     it('refuses a node the configuration does not know, before touching the store or EC2', async () => {
       // Prepare
       const world = makeWorld();
