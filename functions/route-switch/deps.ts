@@ -6,6 +6,7 @@ import {
   makeEc2WriteClient,
   makeEventBridgeClient,
 } from '../../shared/aws/clients';
+import { makeEnis } from '../../shared/aws/enis';
 import { makeEventPublisher } from '../../shared/aws/event-bus';
 import { makeIdempotentFunction } from '../../shared/aws/idempotency';
 import { makeRouteTables, makeVpcs } from '../../shared/aws/route-tables';
@@ -43,6 +44,7 @@ export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps
     routes: makeRouteTables(ec2Read, ec2Write),
     // Read on every switch, never cached: the CIDR blocks decide whether a write is safe at all.
     vpcs: makeVpcs(ec2Read),
+    enis: makeEnis(ec2Read),
     tgw: makeTransitGatewayRoutes(ec2Read, ec2Write),
     now,
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),

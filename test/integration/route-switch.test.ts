@@ -9,7 +9,13 @@
  */
 
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { AssociateVpcCidrBlockCommand, DeleteRouteCommand } from '@aws-sdk/client-ec2';
+import {
+  AssociateVpcCidrBlockCommand,
+  DeleteNetworkInterfaceCommand,
+  DeleteRouteCommand,
+  DescribeNetworkInterfacesCommand,
+  DetachNetworkInterfaceCommand,
+} from '@aws-sdk/client-ec2';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
@@ -82,6 +88,16 @@ const stateRecord = async (world: World) =>
       new GetCommand({ TableName: world.tables.state, Key: { pk: `${CLUSTER}#${VIP}` } }),
     )
   ).Item;
+
+const detach = async (world: World, eniId: string) => {
+  const described = await world.aws.ec2.send(
+    new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] }),
+  );
+  const attachmentId = described.NetworkInterfaces?.[0]?.Attachment?.AttachmentId;
+  await world.aws.ec2.send(
+    new DetachNetworkInterfaceCommand({ AttachmentId: attachmentId, Force: true }),
+  );
+};
 
 describe('routeSwitch on the emulator', () => {
   let world: World;
@@ -194,6 +210,43 @@ describe('routeSwitch on the emulator', () => {
     expect(Object.values(await vipTargets(world.aws.ec2, world.topology.routeTables))).toEqual(
       world.topology.routeTables.map(() => node2?.eniId),
     );
+  });
+
+  it('refuses a claim for a node whose ENI was detached from its instance, and records nothing', async () => {
+    // Prepare
+    const [node1, node2] = world.topology.nodes;
+    await detach(world, node2?.eniId as string);
+    // Act
+    const outcome = await world.handle(switchRequestEvent({ node: 'node2', orderToken: 2_000 }));
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'Refused', refusal: 'EniDetached' });
+    expect(Object.values(await vipTargets(world.aws.ec2, world.topology.routeTables))).toEqual(
+      world.topology.routeTables.map(() => node1?.eniId),
+    );
+    expect(await stateRecord(world)).toBeUndefined();
+  });
+
+  it('refuses a claim for a node whose ENI was deleted, and the recorded owner stays the owner', async () => {
+    // Prepare
+    const [node1, node2] = world.topology.nodes;
+    await world.handle(switchRequestEvent({ node: 'node1', orderToken: 1_000 }));
+    await detach(world, node2?.eniId as string);
+    await world.aws.ec2.send(
+      new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: node2?.eniId as string }),
+    );
+    // Act
+    const outcome = await world.handle(switchRequestEvent({ node: 'node2', orderToken: 2_000 }));
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'Refused', refusal: 'EniNotFound', changed: [] });
+    expect(Object.values(await vipTargets(world.aws.ec2, world.topology.routeTables))).toEqual(
+      world.topology.routeTables.map(() => node1?.eniId),
+    );
+    expect(await stateRecord(world)).toMatchObject({ owner: 'node1', orderToken: 1_000 });
+    const events = await drain(world.aws.sqs, world.queueUrl);
+    expect(events.map((e) => [e['detail-type'], e.detail.outcome])).toEqual([
+      [COMPLETED, 'AlreadyInPlace'],
+      [FAILED, 'Refused'],
+    ]);
   });
 
   it('reports a managed table without the VIP route as RouteMissing and still switches the others', async () => {

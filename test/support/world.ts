@@ -15,6 +15,7 @@ import valid from '../fixtures/config/valid.json';
 import {
   FakeBus,
   FakeClock,
+  FakeEnis,
   FakeRouteTables,
   FakeTransitGateway,
   FakeVipRecordStore,
@@ -25,8 +26,16 @@ export const CLUSTER = 'lk-prod';
 export const VIP = '10.1.0.10';
 export const DESTINATION = `${VIP}/32`;
 export const VPC = 'vpc-0a1b2c3d4e5f60718';
-export const NODE1 = { name: 'node1', eni: 'eni-0a1b2c3d4e5f60711' } as const;
-export const NODE2 = { name: 'node2', eni: 'eni-0a1b2c3d4e5f60722' } as const;
+export const NODE1 = {
+  name: 'node1',
+  eni: 'eni-0a1b2c3d4e5f60711',
+  instanceId: 'i-0a1b2c3d4e5f60711',
+} as const;
+export const NODE2 = {
+  name: 'node2',
+  eni: 'eni-0a1b2c3d4e5f60722',
+  instanceId: 'i-0a1b2c3d4e5f60722',
+} as const;
 /** The tables the fixture lists for the VIP. */
 export const RTB1 = 'rtb-0a1b2c3d4e5f60701';
 export const RTB2 = 'rtb-0a1b2c3d4e5f60702';
@@ -60,6 +69,7 @@ export interface World {
   readonly state: FakeVipRecordStore;
   readonly routes: FakeRouteTables;
   readonly vpcs: FakeVpcs;
+  readonly enis: FakeEnis;
   readonly tgw: FakeTransitGateway;
   readonly clock: FakeClock;
   readonly bus: FakeBus;
@@ -76,6 +86,11 @@ export const makeWorld = (
     .addTable(RTB2, VPC, DESTINATION, { eniId: NODE1.eni, state: 'active' })
     .addTable(OTHER_VPC_RTB, OTHER_VPC, DESTINATION, { eniId: OTHER_VPC_ENI, state: 'active' });
   const vpcs = new FakeVpcs({ [VPC]: ['10.0.0.0/16'], [OTHER_VPC]: ['10.1.0.0/16'] });
+  const enis = new FakeEnis(
+    new Map(
+      [NODE1, NODE2].map((node) => [node.eni, { vpcId: VPC, attachedInstanceId: node.instanceId }]),
+    ),
+  );
   const tgw = new FakeTransitGateway();
   tgw.routes = [{ type: 'static', state: 'active', attachmentIds: [TGW_ATTACHMENT] }];
   const clock = new FakeClock();
@@ -86,12 +101,13 @@ export const makeWorld = (
     bus,
     routes,
     vpcs,
+    enis,
     tgw,
     now: clock.now,
     sleep: clock.sleep,
     settings: { ...SETTINGS, ...settings },
   };
-  return { state, routes, vpcs, tgw, clock, bus, deps };
+  return { state, routes, vpcs, enis, tgw, clock, bus, deps };
 };
 
 /** A claim of the VIP by a node, resolved as routeSwitch resolves it (the ENI comes from the configuration). */

@@ -56,6 +56,10 @@ export type RefusalReason =
   | 'VpcUnreadable'
   | 'RouteTablesUnreadable'
   | 'VipInsideVpc'
+  | 'EniUnreadable'
+  | 'EniNotFound'
+  | 'EniDetached'
+  | 'EniOutsideVpc'
   | 'NoManagedTables'
   | 'IdempotencyKeyReused';
 

@@ -17,6 +17,7 @@ import {
   makeWorld,
   NODE1,
   NODE2,
+  OTHER_VPC,
   OTHER_VPC_ENI,
   OTHER_VPC_RTB,
   RTB_DISCOVERED,
@@ -426,7 +427,7 @@ describe('switchRoute', () => {
       );
       expect(world.routes.writes).toEqual([]);
       expect(world.tgw.writes).toEqual([]);
-      expect(phase(world)).toBe('REFUSED');
+      expect(world.state.history).toEqual([]);
     });
 
     it('refuses when no table of the cluster VPC carries the VIP', async () => {
@@ -512,6 +513,126 @@ describe('switchRoute', () => {
       expect(world.routes.calls).toEqual([]);
       expect(world.state.history).toEqual([]);
     });
+  });
+});
+
+describe("switchRoute, when the claimant's ENI is not usable", () => {
+  it('refuses a claim whose ENI no longer exists and leaves the recorded owner in place', async () => {
+    // Prepare
+    const world = makeWorld();
+    world.state.seed(appliedRecord(NODE1, 1_000));
+    world.enis.enis.delete(NODE2.eni);
+    // Act
+    const outcome = await switchRoute(claim(NODE2, 2_000), world.deps);
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'Refused', refusal: 'EniNotFound', changed: [] });
+    expect(world.routes.writes).toEqual([]);
+    expect(world.state.current(CLUSTER, VIP)).toMatchObject({
+      owner: 'node1',
+      orderToken: 1_000,
+      phase: 'APPLIED',
+    });
+    expect(world.state.history).toHaveLength(1);
+  });
+
+  it('refuses a claim whose ENI is attached to another instance', async () => {
+    // Prepare
+    const world = makeWorld();
+    world.enis.enis.set(NODE2.eni, { vpcId: VPC, attachedInstanceId: 'i-0ffffffffffffffff' });
+    // Act
+    const outcome = await switchRoute(claim(NODE2, 2_000), world.deps);
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'Refused', refusal: 'EniDetached' });
+    expect(world.routes.writes).toEqual([]);
+    expect(world.state.current(CLUSTER, VIP)).toBeUndefined();
+  });
+
+  it('refuses a claim whose ENI is attached to nothing', async () => {
+    // Prepare
+    const world = makeWorld();
+    world.enis.enis.set(NODE2.eni, { vpcId: VPC });
+    // Act
+    const outcome = await switchRoute(claim(NODE2, 2_000), world.deps);
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'Refused', refusal: 'EniDetached' });
+    expect(world.routes.writes).toEqual([]);
+  });
+
+  it('refuses a claim whose ENI lives in another VPC', async () => {
+    // Prepare
+    const world = makeWorld();
+    world.enis.enis.set(NODE2.eni, { vpcId: OTHER_VPC, attachedInstanceId: NODE2.instanceId });
+    // Act
+    const outcome = await switchRoute(claim(NODE2, 2_000), world.deps);
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'Refused', refusal: 'EniOutsideVpc' });
+    expect(world.routes.writes).toEqual([]);
+    expect(world.state.current(CLUSTER, VIP)).toBeUndefined();
+  });
+
+  it('lets an older valid claim win after a newer claim was refused for its ENI', async () => {
+    // Prepare
+    const world = makeWorld();
+    world.state.seed(appliedRecord(NODE2, 1_000));
+    world.enis.enis.delete(NODE2.eni);
+    await switchRoute(claim(NODE2, 3_000), world.deps);
+    // Act
+    const outcome = await switchRoute(claim(NODE1, 2_000), world.deps);
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'AlreadyInPlace', owner: 'node1' });
+    expect(world.state.current(CLUSTER, VIP)).toMatchObject({ owner: 'node1', orderToken: 2_000 });
+    expect(targets(world.routes, [RTB1, RTB2])).toEqual({ [RTB1]: NODE1.eni, [RTB2]: NODE1.eni });
+  });
+
+  it('throws an ENI read that a retry can fix, before the fence moves', async () => {
+    // Prepare
+    const world = makeWorld();
+    const throttled = awsError('RequestLimitExceeded', true);
+    world.enis.readError = throttled;
+    // Act
+    const result = await settle(switchRoute(claim(NODE2, 2_000), world.deps));
+    // Assess
+    expect(result).toBe(throttled);
+    expect(world.routes.writes).toEqual([]);
+    expect(world.state.history).toEqual([]);
+  });
+
+  it('reads the ENI in the same round as the CIDR blocks and the tables', async () => {
+    // Prepare
+    const world = makeWorld();
+    const started: string[] = [];
+    const { enis, vpcs, routes } = world;
+    const deps = {
+      ...world.deps,
+      enis: {
+        describe: (id: string) => {
+          started.push('eni');
+          return enis.describe(id);
+        },
+      },
+      vpcs: {
+        cidrBlocks: (id: string) => {
+          started.push('cidr');
+          return vpcs.cidrBlocks(id);
+        },
+      },
+      routes: {
+        withRoute: (v: string, d: string) => routes.withRoute(v, d),
+        byIds: (v: string, ids: readonly string[], d: string) => {
+          started.push('tables');
+          return routes.byIds(v, ids, d);
+        },
+        replaceRoute: (id: string, d: string, eni: string) => routes.replaceRoute(id, d, eni),
+        createRoute: (id: string, d: string, eni: string) => routes.createRoute(id, d, eni),
+      },
+    };
+    // Act: what has started before the first answer comes back.
+    const switching = switchRoute(claim(NODE2, 2_000), deps);
+    const beforeAnyAnswer = [...started];
+    const outcome = await switching;
+    // Assess
+    expect(beforeAnyAnswer.sort()).toEqual(['cidr', 'eni', 'tables']);
+    expect(outcome.kind).toBe('Switched');
   });
 });
 
