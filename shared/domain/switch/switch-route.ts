@@ -1,4 +1,4 @@
-import { lookup } from '../../config/lookup';
+import { findNode, lookup } from '../../config/lookup';
 import type { ClusterConfig, NodeConfig, VipConfig } from '../../config/schema';
 import { type AwsCallError, toAwsCallError } from '../../core/errors';
 import { cidrContains, parseCidr, parseIpv4, vipDestination } from '../../core/ip';
@@ -14,9 +14,17 @@ import {
   refused,
   type SwitchOutcome,
 } from './outcomes';
-import type { EniView, Phase, RouteTables, RouteTableView, SwitchDeps } from './ports';
+import type {
+  Claim,
+  EniView,
+  Phase,
+  RouteTables,
+  RouteTableView,
+  SwitchDeps,
+  VipRecord,
+} from './ports';
 import { resultEvent } from './report';
-import { mergeManagedTables } from './table-plan';
+import { mergeManagedTables, planTables } from './table-plan';
 import { ensureTgwRoute, withTgw } from './tgw-step';
 
 /**
@@ -31,8 +39,9 @@ import { ensureTgwRoute, withTgw } from './tgw-step';
  *  4. when a newer claim landed meanwhile, or a table changed under us, reconcile to the record's owner;
  *  5. publish `Route Switch Completed` or `Route Switch Failed`.
  * Alternate courses, nothing written and nothing recorded: an order token from the future, a VIP inside
- * the VPC, a claimant ENI that is gone, detached from the node's instance or in another VPC. A stale or
- * split-brain claim, or no managed table: an outcome with nothing written. Retryable failures throw
+ * the VPC, a claimant ENI that is gone, detached from the node's instance or in another VPC. A split-brain
+ * claim, or no managed table: an outcome with nothing written. A stale claim writes nothing for itself but
+ * puts tables that strayed from a settled record back on its owner (restoreRecordedOwner). Retryable failures throw
  * RetryableSwitchError (after recording the phase, before publishing) so the event is retried; the retry
  * is diff-based and only writes what is still wrong.
  */
@@ -90,13 +99,12 @@ const decideAndApply = async (command: SwitchCommand, deps: SwitchDeps): Promise
 
   const [fence, tables] = await Promise.all([deps.state.advance(command, deps.now()), tablesRead]);
   if (!fence.accepted) {
-    const decision = decideFence(fence.current, command);
     const recorded = `recorded claim: ${fence.current.owner} at ${fence.current.orderToken}`;
-    return fencedOff(
-      decision === 'SplitBrainSuspected' ? 'SplitBrainSuspected' : 'RejectedStale',
-      recorded,
-      fence.current.owner,
-    );
+    if (decideFence(fence.current, command) === 'SplitBrainSuspected') {
+      return fencedOff('SplitBrainSuspected', recorded, fence.current.owner);
+    }
+    const stale = fencedOff('RejectedStale', recorded, fence.current.owner);
+    return restoreRecordedOwner(stale, fence.current, cluster, vip, tables, deps);
   }
 
   const managed = checkTables(tables, vip);
@@ -118,6 +126,55 @@ const decideAndApply = async (command: SwitchCommand, deps: SwitchDeps): Promise
     await deps.state.markPhase(command, phase, deps.now());
   }
   return outcome;
+};
+
+/**
+ * A stale claim writes nothing for itself, but the tables may have strayed from the recorded owner: an
+ * older writer's last ReplaceRoute can land after the newer claim's switch, and that writer may die before
+ * its fence re-check. So a stale invocation ends by putting back, in the recorded claim's name and through
+ * the same converge (verify, phase, re-check of the fence), the tables the round's read shows elsewhere;
+ * when they all match, it costs nothing more. Only a settled record (APPLIED or PARTIAL) is enforced: while
+ * it is INTENT its own invocation (or that one's retry) is still writing, and a REFUSED claim was never to
+ * be written. An unconfigured owner or an unreadable table set is left alone: nothing known to enforce.
+ */
+const restoreRecordedOwner = async (
+  stale: SwitchOutcome,
+  record: VipRecord,
+  cluster: ClusterConfig,
+  vip: VipConfig,
+  tables: Result<ManagedTables, AwsCallError>,
+  deps: SwitchDeps,
+): Promise<SwitchOutcome> => {
+  const owner = findNode(cluster, record.owner);
+  const settled = record.phase === 'APPLIED' || record.phase === 'PARTIAL';
+  if (!settled || owner === undefined || !tables.ok) return stale;
+  const steps = planTables(tables.value.tables, owner.eniId, vip.createMissingRoute);
+  if (!steps.some((step) => step.kind === 'replace' || step.kind === 'create')) return stale;
+  const recordedClaim: Claim = {
+    cluster: record.cluster,
+    vip: record.vip,
+    node: owner.name,
+    eni: owner.eniId,
+    orderToken: record.orderToken,
+    idempotencyKey: record.idempotencyKey,
+    reason: record.reason,
+  };
+  const { outcome } = await converge(
+    recordedClaim,
+    cluster,
+    vip,
+    { tables: tables.value.tables, outsideVpc: [] },
+    deps,
+  );
+  const restored = `put ${outcome.changed.length} table(s) back on ${outcome.owner ?? owner.name}`;
+  return {
+    ...stale,
+    ...(outcome.owner === undefined ? {} : { owner: outcome.owner }),
+    changed: outcome.changed,
+    failed: outcome.failed,
+    pending: outcome.pending,
+    detail: [stale.detail, restored, outcome.detail].filter(Boolean).join('; '),
+  };
 };
 
 const readManagedTables = async (

@@ -92,10 +92,13 @@ describe('switchRoute', () => {
     expect(phase(world)).toBe('APPLIED');
   });
 
-  it('rejects a claim older than the record without writing', async () => {
+  it('rejects a claim older than the record without writing when the tables match the record', async () => {
     // Prepare
     const world = makeWorld();
     world.state.seed(appliedRecord(NODE2, 2_000));
+    for (const table of [RTB1, RTB2])
+      await world.routes.replaceRoute(table, DESTINATION, NODE2.eni);
+    world.routes.calls.length = 0;
     // Act
     const outcome = await switchRoute(claim(NODE1, 1_000), world.deps);
     // Assess
@@ -103,6 +106,68 @@ describe('switchRoute', () => {
     expect(world.routes.writes).toEqual([]);
     expect(world.tgw.writes).toEqual([]);
     expect(world.state.history).toHaveLength(1);
+  });
+
+  it('puts tables that strayed from the recorded owner back when a stale claim arrives', async () => {
+    // Prepare: an older writer's late ReplaceRoute left the tables on node1 although node2 owns the VIP.
+    const world = makeWorld();
+    world.state.seed(appliedRecord(NODE2, 2_000));
+    // Act
+    const outcome = await switchRoute(claim(NODE1, 1_000), world.deps);
+    // Assess
+    expect(outcome).toMatchObject({
+      kind: 'RejectedStale',
+      owner: 'node2',
+      changed: [RTB1, RTB2],
+      failed: [],
+    });
+    expect(targets(world.routes, [RTB1, RTB2])).toEqual({ [RTB1]: NODE2.eni, [RTB2]: NODE2.eni });
+    expect(world.state.current(CLUSTER, VIP)).toMatchObject({
+      owner: 'node2',
+      orderToken: 2_000,
+      phase: 'APPLIED',
+    });
+  });
+
+  it('puts back only the tables that differ from the recorded owner', async () => {
+    // Prepare
+    const world = makeWorld();
+    world.state.seed(appliedRecord(NODE2, 2_000));
+    await world.routes.replaceRoute(RTB2, DESTINATION, NODE2.eni);
+    world.routes.calls.length = 0;
+    // Act
+    const outcome = await switchRoute(claim(NODE1, 1_000), world.deps);
+    // Assess
+    expect(outcome.changed).toEqual([RTB1]);
+    expect(world.routes.writes.map((w) => [w.routeTableId, w.eniId])).toEqual([[RTB1, NODE2.eni]]);
+  });
+
+  it("leaves the tables to the recorded claim's own invocation while that claim is still INTENT", async () => {
+    // Prepare
+    const world = makeWorld();
+    world.state.seed({ ...appliedRecord(NODE2, 2_000), phase: 'INTENT' });
+    // Act
+    const outcome = await switchRoute(claim(NODE1, 1_000), world.deps);
+    // Assess
+    expect(outcome).toEqual(fencedOff('RejectedStale', 'recorded claim: node2 at 2000', 'node2'));
+    expect(world.routes.writes).toEqual([]);
+  });
+
+  it('moves the tables to a claim newer than the record that lands while it puts them back', async () => {
+    // Prepare
+    const world = makeWorld();
+    world.state.seed(appliedRecord(NODE2, 2_000));
+    let landed = false;
+    world.routes.beforeWrite = async () => {
+      if (landed) return;
+      landed = true;
+      await world.state.advance(claim(NODE1, 3_000), world.clock.now());
+    };
+    // Act
+    const outcome = await switchRoute(claim(NODE1, 1_000), world.deps);
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'RejectedStale', owner: 'node1' });
+    expect(targets(world.routes, [RTB1, RTB2])).toEqual({ [RTB1]: NODE1.eni, [RTB2]: NODE1.eni });
   });
 
   it('suspects split brain when another node claims with the same order token, and writes nothing', async () => {
