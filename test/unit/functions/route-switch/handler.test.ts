@@ -143,6 +143,22 @@ describe('routeSwitch handler', () => {
     );
   });
 
+  it('counts the tables a stale claim put back on the recorded owner', () => {
+    // Prepare
+    const outcome: SwitchOutcome = {
+      kind: 'RejectedStale',
+      owner: 'node2',
+      changed: [RTB1],
+      failed: [],
+      pending: [],
+      detail: 'recorded claim: node2 at 2000; put 1 table(s) back on node2',
+    };
+    // Act
+    const telemetry = switchTelemetry(outcome, 12);
+    // Assess
+    expect(telemetry.metrics).toContainEqual({ name: 'TablesRestored', unit: 'Count', value: 1 });
+  });
+
   it('rethrows any other error so that the event is retried', async () => {
     // Prepare
     const failure = new RetryableSwitchError('throttled', [

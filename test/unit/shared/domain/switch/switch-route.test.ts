@@ -8,6 +8,7 @@ import {
 } from '../../../../../shared/domain/switch/outcomes';
 import type { TgwRouteView } from '../../../../../shared/domain/switch/ports';
 import { switchRoute } from '../../../../../shared/domain/switch/switch-route';
+import { RouteSwitchResult } from '../../../../../shared/events/route-switch-result';
 import { awsError, type TgwCall } from '../../../../support/fakes';
 import {
   appliedRecord,
@@ -860,6 +861,38 @@ describe('switchRoute, reporting', () => {
       ['Route Switch Completed', 'Switched'],
       ['Route Switch Failed', 'RejectedStale'],
     ]);
+  });
+
+  it('publishes Route Switch Failed naming the refusal reason for a claim whose ENI is gone', async () => {
+    // Prepare
+    const world = makeWorld();
+    world.enis.enis.delete(NODE2.eni);
+    // Act
+    await switchRoute(claim(NODE2, 2_000), world.deps);
+    // Assess
+    const [event] = world.bus.published;
+    expect(event?.detailType).toBe('Route Switch Failed');
+    expect(RouteSwitchResult.parse(event?.detail)).toMatchObject({
+      outcome: 'Refused',
+      refusal: 'EniNotFound',
+      changed: [],
+    });
+  });
+
+  it('publishes the tables a stale claim put back on the recorded owner', async () => {
+    // Prepare
+    const world = makeWorld();
+    world.state.seed(appliedRecord(NODE2, 2_000));
+    // Act
+    await switchRoute(claim(NODE1, 1_000), world.deps);
+    // Assess
+    const [event] = world.bus.published;
+    expect(RouteSwitchResult.parse(event?.detail)).toMatchObject({
+      outcome: 'RejectedStale',
+      node: 'node1',
+      owner: 'node2',
+      changed: [RTB1, RTB2],
+    });
   });
 
   it('fails (to be retried) when the bus refuses the result, and the retry writes nothing again', async () => {
