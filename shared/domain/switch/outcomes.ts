@@ -20,8 +20,11 @@ export interface TgwResult {
  * How one route switch request ended. Expected rejections are outcomes, not exceptions:
  * - Switched / AlreadyInPlace: every managed table routes the VIP to the owner's ENI;
  * - Partial: some tables could not be written (see failed); VerifyTimeout: writes not yet visible (pending);
- * - RejectedStale / SplitBrainSuspected: fenced off, nothing written;
- * - Refused: the request or the environment is unsafe to act on (detail says why), nothing written.
+ * - RejectedStale: fenced off, nothing written for this claim; `changed` lists tables put back on the
+ *   recorded owner, when a superseded writer had left them elsewhere;
+ * - SplitBrainSuspected: fenced off, nothing written;
+ * - Refused: the request or the environment is unsafe to act on (refusal and detail say why), nothing
+ *   written and the claim not recorded (but NoManagedTables/RouteTablesUnreadable: recorded REFUSED).
  */
 export type OutcomeKind =
   | 'Switched'

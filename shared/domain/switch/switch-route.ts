@@ -41,9 +41,9 @@ import { ensureTgwRoute, withTgw } from './tgw-step';
  * Alternate courses, nothing written and nothing recorded: an order token from the future, a VIP inside
  * the VPC, a claimant ENI that is gone, detached from the node's instance or in another VPC. A split-brain
  * claim, or no managed table: an outcome with nothing written. A stale claim writes nothing for itself but
- * puts tables that strayed from a settled record back on its owner (restoreRecordedOwner). Retryable failures throw
- * RetryableSwitchError (after recording the phase, before publishing) so the event is retried; the retry
- * is diff-based and only writes what is still wrong.
+ * puts tables that strayed from a settled record back on its owner (restoreRecordedOwner).
+ * Retryable failures throw RetryableSwitchError (after recording the phase, before publishing) so the
+ * event is retried; the retry is diff-based and only writes what is still wrong.
  */
 export const switchRoute = async (
   command: SwitchCommand,
