@@ -42,7 +42,7 @@ export const routeSwitchStatements = (config: RoutekeeperConfig): Statement[] =>
     {
       Sid: 'ReadRoutesAndVpcs',
       Effect: 'Allow',
-      Action: ['ec2:DescribeRouteTables', 'ec2:DescribeVpcs'],
+      Action: ['ec2:DescribeRouteTables', 'ec2:DescribeVpcs', 'ec2:DescribeNetworkInterfaces'],
       Resource: '*',
     },
   ];

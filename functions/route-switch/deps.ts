@@ -6,12 +6,12 @@ import {
   makeEc2WriteClient,
   makeEventBridgeClient,
 } from '../../shared/aws/clients';
+import { makeEnis } from '../../shared/aws/enis';
 import { makeEventPublisher } from '../../shared/aws/event-bus';
 import { makeIdempotentFunction } from '../../shared/aws/idempotency';
 import { makeRouteTables, makeVpcs } from '../../shared/aws/route-tables';
 import { makeTransitGatewayRoutes } from '../../shared/aws/transit-gateway';
 import { makeVipRecordStore } from '../../shared/aws/vip-records';
-import { cachingVpcs } from '../../shared/aws/vpc-cache';
 import { intEnv, requireEnv } from '../../shared/config/env';
 import { loadConfigFromEnv } from '../../shared/config/load';
 import type { RoutekeeperConfig } from '../../shared/config/schema';
@@ -42,7 +42,9 @@ export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps
     bus: makeEventPublisher(makeEventBridgeClient(clients), requireEnv('EVENT_BUS_NAME', env)),
     state: makeVipRecordStore(makeDocumentClient(dynamodb), requireEnv('STATE_TABLE', env)),
     routes: makeRouteTables(ec2Read, ec2Write),
-    vpcs: cachingVpcs(makeVpcs(ec2Read), intEnv('VPC_CACHE_SECONDS', 300, env) * 1000, now),
+    // Read on every switch, never cached: the CIDR blocks decide whether a write is safe at all.
+    vpcs: makeVpcs(ec2Read),
+    enis: makeEnis(ec2Read),
     tgw: makeTransitGatewayRoutes(ec2Read, ec2Write),
     now,
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),

@@ -5,7 +5,10 @@ import {
 } from '../../shared/domain/switch/outcomes';
 import type { Telemetry } from '../../shared/telemetry';
 
-/** One log line and one metric per outcome kind, plus duration, tables changed and rejections by reason. */
+/**
+ * One log line and one metric per outcome kind, plus duration, tables changed (and restored by a stale
+ * claim) and rejections by reason (the refusal's own reason, e.g. EniNotFound or IdempotencyKeyReused).
+ */
 export const switchTelemetry = (outcome: SwitchOutcome, durationMs: number): Telemetry => {
   const reason = rejectionReason(outcome);
   return {
@@ -23,6 +26,10 @@ export const switchTelemetry = (outcome: SwitchOutcome, durationMs: number): Tel
         : [{ name: 'SwitchRejected', unit: 'Count', value: 1, dimensions: { reason } } as const]),
       { name: 'SwitchDuration', unit: 'Milliseconds', value: durationMs },
       { name: 'TablesChanged', unit: 'Count', value: outcome.changed.length },
+      // A stale claim that changed tables put a superseded writer's leftovers back on the recorded owner.
+      ...(outcome.kind === 'RejectedStale' && outcome.changed.length > 0
+        ? [{ name: 'TablesRestored', unit: 'Count', value: outcome.changed.length } as const]
+        : []),
     ],
   };
 };

@@ -24,9 +24,12 @@ export const RouteSwitchRequested = z.strictObject({
     .refine((text) => normaliseVip(text) !== undefined, 'must be an IPv4 address, bare or /32')
     .transform((text) => normaliseVip(text) as string),
   node: Name,
-  /** The claim's order: the node's signed claim time in epoch milliseconds. Higher wins. */
+  /**
+   * The claim's order: the node's signed claim time in epoch milliseconds, capped at the time routekeeper
+   * received the claim. Higher wins; routeSwitch refuses a token more than a few seconds in its future.
+   */
   orderToken: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  /** Redelivery of the same key never repeats the effect. */
+  /** Derived from the signed claim (not the capped token): redelivery of the same key never repeats the effect. */
   idempotencyKey: z.string().regex(/^[A-Za-z0-9#:._/-]{1,200}$/),
   reason: SwitchReason,
   /** When routekeeper published the request (ISO 8601). */

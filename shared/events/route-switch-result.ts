@@ -27,7 +27,18 @@ export const RouteSwitchResult = z.object({
   orderToken: z.number(),
   idempotencyKey: z.string(),
   reason: z.string(),
+  /**
+   * Switched, AlreadyInPlace, Partial, VerifyTimeout, RejectedStale, SplitBrainSuspected or Refused. A
+   * RejectedStale result may list in `changed` the tables it put back on the recorded owner.
+   */
   outcome: z.string(),
+  /**
+   * Why a `Refused` request was refused: SchemaInvalid, UnknownCluster, UnknownVip, UnknownNode,
+   * OrderTokenInFuture, VpcUnreadable, VipInsideVpc, EniUnreadable, EniNotFound, EniDetached,
+   * EniOutsideVpc, RouteTablesUnreadable, NoManagedTables or IdempotencyKeyReused (also the first word
+   * of `detail`). Optional: added within v1, absent on every other outcome.
+   */
+  refusal: z.string().optional(),
   changed: z.array(z.string()),
   failed: z.array(TableFailure),
   transitGateway: z.string().optional(),

@@ -9,7 +9,13 @@
  */
 
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { DeleteRouteCommand } from '@aws-sdk/client-ec2';
+import {
+  AssociateVpcCidrBlockCommand,
+  DeleteNetworkInterfaceCommand,
+  DeleteRouteCommand,
+  DescribeNetworkInterfacesCommand,
+  DetachNetworkInterfaceCommand,
+} from '@aws-sdk/client-ec2';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
@@ -74,6 +80,16 @@ const stateRecord = async (world: World) =>
     )
   ).Item;
 
+const detach = async (world: World, eniId: string) => {
+  const described = await world.aws.ec2.send(
+    new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] }),
+  );
+  const attachmentId = described.NetworkInterfaces?.[0]?.Attachment?.AttachmentId;
+  await world.aws.ec2.send(
+    new DetachNetworkInterfaceCommand({ AttachmentId: attachmentId, Force: true }),
+  );
+};
+
 describe('routeSwitch on the emulator', () => {
   let world: World;
   beforeEach(async () => {
@@ -135,6 +151,28 @@ describe('routeSwitch on the emulator', () => {
     expect(node1).toBeDefined();
   });
 
+  it("answers a redelivered claim whose capped token grew with the first delivery's outcome", async () => {
+    // Prepare: the first delivery of node1's claim loses; its redelivery was received later, so the
+    // heartbeat function capped its token higher, but the key comes from the signed claim and is the same.
+    const [, node2] = world.topology.nodes;
+    await world.handle(switchRequestEvent({ node: 'node2', orderToken: 2_000 }));
+    const idempotencyKey = `failover#${CLUSTER}#${VIP}#node1#9000`;
+    const first = await world.handle(
+      switchRequestEvent({ node: 'node1', orderToken: 1_000, idempotencyKey }),
+    );
+    // Act
+    const again = await world.handle(
+      switchRequestEvent({ node: 'node1', orderToken: 3_000, idempotencyKey }),
+    );
+    // Assess
+    expect(first.kind).toBe('RejectedStale');
+    expect(again).toEqual(first);
+    expect(Object.values(await vipTargets(world.aws.ec2, world.topology.routeTables))).toEqual(
+      world.topology.routeTables.map(() => node2?.eniId),
+    );
+    expect(await stateRecord(world)).toMatchObject({ owner: 'node2', orderToken: 2_000 });
+  });
+
   it('rejects a stale claim and leaves the tables as the newer claim set them', async () => {
     // Prepare
     const [, node2] = world.topology.nodes;
@@ -147,6 +185,59 @@ describe('routeSwitch on the emulator', () => {
       world.topology.routeTables.map(() => node2?.eniId),
     );
     expect(await stateRecord(world)).toMatchObject({ owner: 'node2', orderToken: 2_000 });
+  });
+
+  it('refuses a warm switch once the VIP lies inside a CIDR block added to the VPC since the last switch', async () => {
+    // Prepare: a first switch warms the container (and any cache it keeps), then the VPC grows.
+    const [, node2] = world.topology.nodes;
+    await world.handle(switchRequestEvent({ node: 'node2', orderToken: 2_000 }));
+    await world.aws.ec2.send(
+      new AssociateVpcCidrBlockCommand({ VpcId: world.topology.vpcA, CidrBlock: '10.1.0.0/16' }),
+    );
+    // Act
+    const outcome = await world.handle(switchRequestEvent({ node: 'node1', orderToken: 3_000 }));
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'Refused', refusal: 'VipInsideVpc' });
+    expect(Object.values(await vipTargets(world.aws.ec2, world.topology.routeTables))).toEqual(
+      world.topology.routeTables.map(() => node2?.eniId),
+    );
+  });
+
+  it('refuses a claim for a node whose ENI was detached from its instance, and records nothing', async () => {
+    // Prepare
+    const [node1, node2] = world.topology.nodes;
+    await detach(world, node2?.eniId as string);
+    // Act
+    const outcome = await world.handle(switchRequestEvent({ node: 'node2', orderToken: 2_000 }));
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'Refused', refusal: 'EniDetached' });
+    expect(Object.values(await vipTargets(world.aws.ec2, world.topology.routeTables))).toEqual(
+      world.topology.routeTables.map(() => node1?.eniId),
+    );
+    expect(await stateRecord(world)).toBeUndefined();
+  });
+
+  it('refuses a claim for a node whose ENI was deleted, and the recorded owner stays the owner', async () => {
+    // Prepare
+    const [node1, node2] = world.topology.nodes;
+    await world.handle(switchRequestEvent({ node: 'node1', orderToken: 1_000 }));
+    await detach(world, node2?.eniId as string);
+    await world.aws.ec2.send(
+      new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: node2?.eniId as string }),
+    );
+    // Act
+    const outcome = await world.handle(switchRequestEvent({ node: 'node2', orderToken: 2_000 }));
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'Refused', refusal: 'EniNotFound', changed: [] });
+    expect(Object.values(await vipTargets(world.aws.ec2, world.topology.routeTables))).toEqual(
+      world.topology.routeTables.map(() => node1?.eniId),
+    );
+    expect(await stateRecord(world)).toMatchObject({ owner: 'node1', orderToken: 1_000 });
+    const events = await drain(world.aws.sqs, world.queueUrl);
+    expect(events.map((e) => [e['detail-type'], e.detail.outcome])).toEqual([
+      [COMPLETED, 'AlreadyInPlace'],
+      [FAILED, 'Refused'],
+    ]);
   });
 
   it('reports a managed table without the VIP route as RouteMissing and still switches the others', async () => {

@@ -8,6 +8,8 @@ import type { EventPublisher } from '../../shared/core/ports';
 import type {
   AdvanceResult,
   Claim,
+  Enis,
+  EniView,
   Phase,
   RouteTables,
   RouteTableView,
@@ -253,6 +255,21 @@ export class FakeVpcs implements Vpcs {
     this.calls.push(vpcId);
     if (this.readError !== undefined) throw this.readError;
     return [...(this.blocks[vpcId] ?? [])];
+  }
+}
+
+/** The account's network interfaces: where each lives and what it is attached to. */
+export class FakeEnis implements Enis {
+  readonly calls: string[] = [];
+  readError: Error | undefined;
+
+  constructor(readonly enis: Map<string, { vpcId: string; attachedInstanceId?: string }>) {}
+
+  async describe(eniId: string): Promise<EniView> {
+    this.calls.push(eniId);
+    if (this.readError !== undefined) throw this.readError;
+    const eni = this.enis.get(eniId);
+    return eni === undefined ? { exists: false } : { exists: true, ...eni };
   }
 }
 

@@ -164,6 +164,7 @@ const appliedFor = (notification: VerifiedNotification): Applied =>
         vip: notification.command.vip,
         orderToken: notification.command.claimedAt,
         idempotencyKey: 'test',
+        clockSkewMs: 0,
       }
     : {
         kind: 'HeartbeatRecorded',

@@ -15,6 +15,7 @@ import type { SwitchDeps, SwitchSettings, VipRecord } from '../../shared/domain/
 import {
   FakeBus,
   FakeClock,
+  FakeEnis,
   FakeRouteTables,
   FakeTransitGateway,
   FakeVipRecordStore,
@@ -25,8 +26,8 @@ import { fixtureConfigInput, ID } from './guide';
 export { CLUSTER, VIP };
 export const DESTINATION = `${VIP}/32`;
 export const VPC = ID.vpc;
-export const NODE1 = { name: 'node1', eni: ID.node1.eni } as const;
-export const NODE2 = { name: 'node2', eni: ID.node2.eni } as const;
+export const NODE1 = { name: 'node1', eni: ID.node1.eni, instanceId: ID.node1.instance } as const;
+export const NODE2 = { name: 'node2', eni: ID.node2.eni, instanceId: ID.node2.instance } as const;
 /** The tables the fixture lists for the VIP. */
 export const RTB1 = ID.table1;
 export const RTB2 = ID.table2;
@@ -60,6 +61,7 @@ export interface World {
   readonly state: FakeVipRecordStore;
   readonly routes: FakeRouteTables;
   readonly vpcs: FakeVpcs;
+  readonly enis: FakeEnis;
   readonly tgw: FakeTransitGateway;
   readonly clock: FakeClock;
   readonly bus: FakeBus;
@@ -76,6 +78,11 @@ export const makeWorld = (
     .addTable(RTB2, VPC, DESTINATION, { eniId: NODE1.eni, state: 'active' })
     .addTable(OTHER_VPC_RTB, OTHER_VPC, DESTINATION, { eniId: OTHER_VPC_ENI, state: 'active' });
   const vpcs = new FakeVpcs({ [VPC]: [GUIDE.vpcCidr], [OTHER_VPC]: [GUIDE.otherVpc.cidr] });
+  const enis = new FakeEnis(
+    new Map(
+      [NODE1, NODE2].map((node) => [node.eni, { vpcId: VPC, attachedInstanceId: node.instanceId }]),
+    ),
+  );
   const tgw = new FakeTransitGateway();
   tgw.routes = [{ type: 'static', state: 'active', attachmentIds: [TGW_ATTACHMENT] }];
   const clock = new FakeClock();
@@ -86,12 +93,13 @@ export const makeWorld = (
     bus,
     routes,
     vpcs,
+    enis,
     tgw,
     now: clock.now,
     sleep: clock.sleep,
     settings: { ...SETTINGS, ...settings },
   };
-  return { state, routes, vpcs, tgw, clock, bus, deps };
+  return { state, routes, vpcs, enis, tgw, clock, bus, deps };
 };
 
 /** A claim of the VIP by a node, resolved as routeSwitch resolves it (the ENI comes from the configuration). */

@@ -22,8 +22,11 @@ export interface FailoverRequested {
   readonly cluster: string;
   readonly node: string;
   readonly vip: string;
+  /** The signed claim time capped at the receive time (see switchRequest). */
   readonly orderToken: number;
   readonly idempotencyKey: string;
+  /** Receive time − signed claim time: negative when the node's clock runs ahead (its token was capped). */
+  readonly clockSkewMs: number;
 }
 
 export interface HeartbeatRecorded {
@@ -56,13 +59,19 @@ export interface ApplyDeps {
 }
 
 /**
- * The `Route Switch Requested` for a claim; the idempotency key derives from cluster, VIP, node and order
- * token. This is where a claim's time becomes its order token: `claimedAt` at the node and in the signed
- * body (a heartbeat's `sentAt` for a bootstrap), `orderToken` from here on, through the fence and the record.
+ * The `Route Switch Requested` for a claim. This is where a claim's time becomes its order token:
+ * `claimedAt` at the node and in the signed body (a heartbeat's `sentAt` for a bootstrap), `orderToken`
+ * from here on, through the fence and the record.
+ * The token is the signed claim time capped at the time routekeeper received it: a node whose clock runs
+ * ahead cannot order its claim after claims that reach routekeeper later (it would own the VIP until the
+ * controller's clock caught up). A node whose clock runs behind only hurts its own claims.
+ * The idempotency key derives from the signed claim, never from the capped token: a redelivery of the same
+ * message is received later, so its capped token may be higher, yet it must replay the first delivery's
+ * outcome (routeSwitch's idempotency store answers it) rather than win or lose anew.
  */
 export const switchRequest = (
   reason: SwitchReason,
-  claim: { cluster: string; vip: string; node: string; orderToken: number },
+  claim: { cluster: string; vip: string; node: string; claimedAt: number; receivedAtMs: number },
   now: Date,
 ): RouteSwitchRequested =>
   RouteSwitchRequested.parse({
@@ -70,8 +79,8 @@ export const switchRequest = (
     cluster: claim.cluster,
     vip: claim.vip,
     node: claim.node,
-    orderToken: claim.orderToken,
-    idempotencyKey: `${reason}#${claim.cluster}#${claim.vip}#${claim.node}#${claim.orderToken}`,
+    orderToken: Math.min(claim.claimedAt, claim.receivedAtMs),
+    idempotencyKey: `${reason}#${claim.cluster}#${claim.vip}#${claim.node}#${claim.claimedAt}`,
     reason,
     requestedAt: now.toISOString(),
   });
@@ -86,11 +95,11 @@ export const applyNotification = async (
   notification: VerifiedNotification,
   deps: ApplyDeps,
 ): Promise<Applied> => {
-  const { source, msgId, cluster, node, command } = notification;
+  const { source, msgId, cluster, node, command, receivedAtMs } = notification;
   if (command.type === 'failover') {
     const request = switchRequest(
       'failover',
-      { cluster, vip: command.vip, node, orderToken: command.claimedAt },
+      { cluster, vip: command.vip, node, claimedAt: command.claimedAt, receivedAtMs },
       deps.now(),
     );
     await deps.bus.publish(ROUTE_SWITCH_REQUESTED, request);
@@ -104,6 +113,7 @@ export const applyNotification = async (
       vip,
       orderToken,
       idempotencyKey,
+      clockSkewMs: receivedAtMs - command.claimedAt,
     };
   }
 
@@ -114,14 +124,14 @@ export const applyNotification = async (
     cluster,
     node,
     vipsHeld: command.vips,
-    clockSkewMs: notification.receivedAtMs - command.sentAt,
+    clockSkewMs: receivedAtMs - command.sentAt,
   };
   const recorded = await deps.liveness.record({
     cluster,
     node,
     msgId,
     sentAt: command.sentAt,
-    receivedAtMs: notification.receivedAtMs,
+    receivedAtMs,
     vipsHeld: command.vips,
     ...(command.instanceId === undefined ? {} : { instanceId: command.instanceId }),
     ...(command.enis === undefined ? {} : { enis: command.enis }),
@@ -136,7 +146,7 @@ export const applyNotification = async (
     if (record === undefined) {
       const request = switchRequest(
         'bootstrap',
-        { cluster, vip, node, orderToken: command.sentAt },
+        { cluster, vip, node, claimedAt: command.sentAt, receivedAtMs },
         deps.now(),
       );
       await deps.bus.publish(ROUTE_SWITCH_REQUESTED, request);
@@ -149,7 +159,7 @@ export const applyNotification = async (
     ...base,
     ...(recorded.previousSeenAtMs === undefined
       ? {}
-      : { heartbeatAgeMs: notification.receivedAtMs - recorded.previousSeenAtMs }),
+      : { heartbeatAgeMs: receivedAtMs - recorded.previousSeenAtMs }),
     outOfOrder: false,
     mismatches,
     bootstrapped,

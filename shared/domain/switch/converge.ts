@@ -3,9 +3,8 @@ import { findNode } from '../../config/lookup';
 import type { ClusterConfig, VipConfig } from '../../config/schema';
 import { toAwsCallError } from '../../core/errors';
 import { vipDestination } from '../../core/ip';
-import type { SwitchCommand } from './command';
 import type { SwitchOutcome, TableFailure } from './outcomes';
-import type { Phase, RouteTableView, SwitchDeps } from './ports';
+import type { Claim, Phase, RouteTableView, SwitchDeps } from './ports';
 import { planTables, routesTo, type TableStep } from './table-plan';
 import { verify } from './verify';
 
@@ -32,7 +31,7 @@ export interface Converged {
 
 /** Plan, write, verify and re-check the fence until the tables settle on the current owner's ENI. */
 export const converge = async (
-  command: SwitchCommand,
+  command: Claim,
   cluster: ClusterConfig,
   vip: VipConfig,
   managed: ManagedTables,

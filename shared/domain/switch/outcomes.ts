@@ -20,8 +20,11 @@ export interface TgwResult {
  * How one route switch request ended. Expected rejections are outcomes, not exceptions:
  * - Switched / AlreadyInPlace: every managed table routes the VIP to the owner's ENI;
  * - Partial: some tables could not be written (see failed); VerifyTimeout: writes not yet visible (pending);
- * - RejectedStale / SplitBrainSuspected: fenced off, nothing written;
- * - Refused: the request or the environment is unsafe to act on (detail says why), nothing written.
+ * - RejectedStale: fenced off, nothing written for this claim; `changed` lists tables put back on the
+ *   recorded owner, when a superseded writer had left them elsewhere;
+ * - SplitBrainSuspected: fenced off, nothing written;
+ * - Refused: the request or the environment is unsafe to act on (refusal and detail say why), nothing
+ *   written and the claim not recorded (but NoManagedTables/RouteTablesUnreadable: recorded REFUSED).
  */
 export type OutcomeKind =
   | 'Switched'
@@ -52,9 +55,14 @@ export type RefusalReason =
   | 'UnknownCluster'
   | 'UnknownVip'
   | 'UnknownNode'
+  | 'OrderTokenInFuture'
   | 'VpcUnreadable'
   | 'RouteTablesUnreadable'
   | 'VipInsideVpc'
+  | 'EniUnreadable'
+  | 'EniNotFound'
+  | 'EniDetached'
+  | 'EniOutsideVpc'
   | 'NoManagedTables'
   | 'IdempotencyKeyReused';
 
@@ -110,10 +118,12 @@ export class RetryableSwitchError extends Error {
 }
 
 /**
- * The outcome of a fault that is an answer rather than a failure (today: a reused idempotency key,
- * reported as SplitBrainSuspected), or undefined when the fault must be thrown and retried.
+ * The outcome of a fault that is an answer rather than a failure, or undefined when the fault must be
+ * thrown and retried. A reused idempotency key (the same claim came again naming another node or ENI,
+ * e.g. the node's ENI changed in the configuration within the idempotency TTL) is refused under its own
+ * reason: it is a configuration change to look at, not two nodes claiming the VIP at once.
  */
 export const outcomeOfFault = (error: unknown): SwitchOutcome | undefined =>
   error instanceof IdempotencyKeyReusedError
-    ? { kind: 'SplitBrainSuspected', changed: [], failed: [], pending: [], detail: error.message }
+    ? refused('IdempotencyKeyReused', error.message)
     : undefined;

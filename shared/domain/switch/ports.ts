@@ -1,7 +1,7 @@
 import type { RoutekeeperConfig } from '../../config/schema';
 import type { Clock, EventPublisher, Sleep } from '../../core/ports';
 
-/** What the switch flow needs from the outside world: the VIP records (the fence), route tables, VPCs and TGW routes. */
+/** What the switch flow needs from the outside world: the VIP records (the fence), route tables, VPCs, ENIs and TGW routes. */
 
 export type Phase = 'INTENT' | 'APPLIED' | 'PARTIAL' | 'REFUSED';
 
@@ -83,6 +83,15 @@ export interface Vpcs {
   cidrBlocks(vpcId: string): Promise<string[]>;
 }
 
+/** A network interface as far as a claim is concerned: does it exist, in which VPC, attached to what. */
+export type EniView =
+  | { readonly exists: false }
+  | { readonly exists: true; readonly vpcId: string; readonly attachedInstanceId?: string };
+
+export interface Enis {
+  describe(eniId: string): Promise<EniView>;
+}
+
 export interface TgwRouteView {
   readonly type: 'static' | 'propagated' | string;
   readonly state: string;
@@ -114,6 +123,7 @@ export interface SwitchDeps {
   readonly bus: EventPublisher;
   readonly routes: RouteTables;
   readonly vpcs: Vpcs;
+  readonly enis: Enis;
   readonly tgw: TransitGatewayRoutes;
   readonly now: Clock;
   readonly sleep: Sleep;

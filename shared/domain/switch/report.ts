@@ -19,6 +19,7 @@ export const resultEvent = (
     idempotencyKey: command.idempotencyKey,
     reason: command.reason,
     outcome: outcome.kind,
+    ...(outcome.refusal === undefined ? {} : { refusal: outcome.refusal }),
     changed: [...outcome.changed],
     failed: outcome.failed.map(({ routeTableId, code, message }) => ({
       routeTableId,

@@ -1,5 +1,5 @@
-import { lookup } from '../../config/lookup';
-import type { ClusterConfig, VipConfig } from '../../config/schema';
+import { findNode, lookup } from '../../config/lookup';
+import type { ClusterConfig, NodeConfig, VipConfig } from '../../config/schema';
 import { type AwsCallError, toAwsCallError } from '../../core/errors';
 import { cidrContains, parseCidr, parseIpv4, vipDestination } from '../../core/ip';
 import { attempt, type Result } from '../../core/result';
@@ -9,28 +9,41 @@ import { decideFence } from './fence';
 import {
   fencedOff,
   isSuccess,
+  type RefusalReason,
   RetryableSwitchError,
   refused,
   type SwitchOutcome,
 } from './outcomes';
-import type { Phase, RouteTables, RouteTableView, SwitchDeps } from './ports';
+import type {
+  Claim,
+  EniView,
+  Phase,
+  RouteTables,
+  RouteTableView,
+  SwitchDeps,
+  VipRecord,
+} from './ports';
 import { resultEvent } from './report';
-import { mergeManagedTables } from './table-plan';
+import { mergeManagedTables, planTables } from './table-plan';
 import { ensureTgwRoute, withTgw } from './tgw-step';
 
 /**
  * Make every managed route table of the cluster VPC route the VIP to the claimant's ENI, if the claim wins,
  * and publish what happened.
  * Primary course:
- *  1. fence the claim (conditional write) while reading the managed tables and the VPC's CIDR blocks;
+ *  1. in one round, read the managed tables, the VPC's CIDR blocks (never cached) and the claimant's ENI;
+ *     once the CIDR blocks and the ENI pass, fence the claim (conditional write) while the table read ends;
  *  2. plan the tables whose VIP route differs, and the Transit Gateway's static route;
  *  3. write them (bounded concurrency), then verify by re-reading with backoff while recording the phase
  *     on the fence record (which also tells whether a newer claim has landed);
  *  4. when a newer claim landed meanwhile, or a table changed under us, reconcile to the record's owner;
  *  5. publish `Route Switch Completed` or `Route Switch Failed`.
- * Alternate courses: a stale or split-brain claim, a VIP inside the VPC, or no managed table → an outcome
- * with nothing written. Retryable failures throw RetryableSwitchError (after recording the phase, before
- * publishing) so the event is retried; the retry is diff-based and only writes what is still wrong.
+ * Alternate courses, nothing written and nothing recorded: an order token from the future, a VIP inside
+ * the VPC, a claimant ENI that is gone, detached from the node's instance or in another VPC. A split-brain
+ * claim, or no managed table: an outcome with nothing written. A stale claim writes nothing for itself but
+ * puts tables that strayed from a settled record back on its owner (restoreRecordedOwner).
+ * Retryable failures throw RetryableSwitchError (after recording the phase, before publishing) so the
+ * event is retried; the retry is diff-based and only writes what is still wrong.
  */
 export const switchRoute = async (
   command: SwitchCommand,
@@ -50,37 +63,59 @@ export const switchRoute = async (
   return outcome;
 };
 
+/**
+ * How far an order token may lie ahead of this function's clock. Tokens are capped at the heartbeat
+ * function's receive time, so only the two Lambda hosts' clock difference is tolerated; a token beyond it
+ * is forged or buggy and, once recorded, would fence off every real claim until the clock caught up.
+ */
+export const ORDER_TOKEN_FUTURE_TOLERANCE_MS = 5_000;
+
 const decideAndApply = async (command: SwitchCommand, deps: SwitchDeps): Promise<SwitchOutcome> => {
   const found = lookup(deps.config, command.cluster, command.vip, command.node);
   if (!found.ok) return refused(found.reason, found.detail);
-  const { cluster, vip } = found;
-  const destination = vipDestination(vip.address);
-
-  const [fence, tables, cidrs] = await Promise.all([
-    deps.state.advance(command, deps.now()),
-    attempt(() => readManagedTables(deps.routes, cluster, vip, destination), toAwsCallError),
-    attempt(() => deps.vpcs.cidrBlocks(cluster.vpcId), toAwsCallError),
-  ]);
-
-  if (!fence.accepted) {
-    const decision = decideFence(fence.current, command);
-    const recorded = `recorded claim: ${fence.current.owner} at ${fence.current.orderToken}`;
-    return fencedOff(
-      decision === 'SplitBrainSuspected' ? 'SplitBrainSuspected' : 'RejectedStale',
-      recorded,
-      fence.current.owner,
+  const ahead = command.orderToken - deps.now().getTime();
+  if (ahead > ORDER_TOKEN_FUTURE_TOLERANCE_MS) {
+    return refused(
+      'OrderTokenInFuture',
+      `order token ${command.orderToken} lies ${ahead} ms ahead of routekeeper's clock`,
     );
   }
+  const { cluster, vip, node } = found;
+  const destination = vipDestination(vip.address);
 
-  const safe = checkSafe(cidrs, tables, vip);
-  if ('refused' in safe) {
+  // One round of reads. The CIDR blocks and the claimant's ENI decide whether the claim may be recorded at
+  // all, so the fence moves only once they pass: a refused claim never becomes the owner drift enforces.
+  // The table read overlaps with the fence write.
+  const tablesRead = attempt(
+    () => readManagedTables(deps.routes, cluster, vip, destination),
+    toAwsCallError,
+  );
+  const [cidrs, eni] = await Promise.all([
+    attempt(() => deps.vpcs.cidrBlocks(cluster.vpcId), toAwsCallError),
+    attempt(() => deps.enis.describe(command.eni), toAwsCallError),
+  ]);
+  const unsafe = checkClaim(cidrs, eni, cluster, node, vip);
+  if (unsafe !== undefined) return unsafe;
+
+  const [fence, tables] = await Promise.all([deps.state.advance(command, deps.now()), tablesRead]);
+  if (!fence.accepted) {
+    const recorded = `recorded claim: ${fence.current.owner} at ${fence.current.orderToken}`;
+    if (decideFence(fence.current, command) === 'SplitBrainSuspected') {
+      return fencedOff('SplitBrainSuspected', recorded, fence.current.owner);
+    }
+    const stale = fencedOff('RejectedStale', recorded, fence.current.owner);
+    return restoreRecordedOwner(stale, fence.current, cluster, vip, tables, deps);
+  }
+
+  const managed = checkTables(tables, vip);
+  if ('refused' in managed) {
     await deps.state.markPhase(command, 'REFUSED', deps.now());
-    return safe.refused;
+    return managed.refused;
   }
 
   const expectedTgw = vip.transitGatewayRoute;
   const [converged, tgw] = await Promise.all([
-    converge(command, cluster, vip, safe.managed, deps),
+    converge(command, cluster, vip, managed.tables, deps),
     expectedTgw === undefined ? undefined : ensureTgwRoute(deps.tgw, expectedTgw, destination),
   ]);
   const outcome = withTgw(converged.outcome, tgw, expectedTgw?.routeTableId);
@@ -91,6 +126,55 @@ const decideAndApply = async (command: SwitchCommand, deps: SwitchDeps): Promise
     await deps.state.markPhase(command, phase, deps.now());
   }
   return outcome;
+};
+
+/**
+ * A stale claim writes nothing for itself, but the tables may have strayed from the recorded owner: an
+ * older writer's last ReplaceRoute can land after the newer claim's switch, and that writer may die before
+ * its fence re-check. So a stale invocation ends by putting back, in the recorded claim's name and through
+ * the same converge (verify, phase, re-check of the fence), the tables the round's read shows elsewhere;
+ * when they all match, it costs nothing more. Only a settled record (APPLIED or PARTIAL) is enforced: while
+ * it is INTENT its own invocation (or that one's retry) is still writing, and a REFUSED claim was never to
+ * be written. An unconfigured owner or an unreadable table set is left alone: nothing known to enforce.
+ */
+const restoreRecordedOwner = async (
+  stale: SwitchOutcome,
+  record: VipRecord,
+  cluster: ClusterConfig,
+  vip: VipConfig,
+  tables: Result<ManagedTables, AwsCallError>,
+  deps: SwitchDeps,
+): Promise<SwitchOutcome> => {
+  const owner = findNode(cluster, record.owner);
+  const settled = record.phase === 'APPLIED' || record.phase === 'PARTIAL';
+  if (!settled || owner === undefined || !tables.ok) return stale;
+  const steps = planTables(tables.value.tables, owner.eniId, vip.createMissingRoute);
+  if (!steps.some((step) => step.kind === 'replace' || step.kind === 'create')) return stale;
+  const recordedClaim: Claim = {
+    cluster: record.cluster,
+    vip: record.vip,
+    node: owner.name,
+    eni: owner.eniId,
+    orderToken: record.orderToken,
+    idempotencyKey: record.idempotencyKey,
+    reason: record.reason,
+  };
+  const { outcome } = await converge(
+    recordedClaim,
+    cluster,
+    vip,
+    { tables: tables.value.tables, outsideVpc: [] },
+    deps,
+  );
+  const restored = `put ${outcome.changed.length} table(s) back on ${outcome.owner ?? owner.name}`;
+  return {
+    ...stale,
+    ...(outcome.owner === undefined ? {} : { owner: outcome.owner }),
+    changed: outcome.changed,
+    failed: outcome.failed,
+    pending: outcome.pending,
+    detail: [stale.detail, restored, outcome.detail].filter(Boolean).join('; '),
+  };
 };
 
 const readManagedTables = async (
@@ -110,31 +194,65 @@ const readManagedTables = async (
   return { tables, outsideVpc: vip.routeTables.filter((id) => !found.has(id)) };
 };
 
-/** Refuse when the environment makes any write unsafe or pointless; throw when a read can be retried. */
-const checkSafe = (
-  cidrs: Result<string[], AwsCallError>,
-  tables: Result<ManagedTables, AwsCallError>,
+/** A read that a retry can fix is thrown; any other failed read refuses. */
+const readOrRefuse = <T>(
+  read: Result<T, AwsCallError>,
+  refusal: RefusalReason,
+): { value: T } | { refused: SwitchOutcome } => {
+  if (read.ok) return { value: read.value };
+  if (read.error.retryable) throw read.error;
+  return { refused: refused(refusal, `${read.error.code}: ${read.error.message}`) };
+};
+
+/**
+ * Refuse a claim that must never be recorded: a VIP inside the VPC's real CIDR blocks, or a claimant
+ * ENI that is gone, lives in another VPC or is not attached to the node's instance (routes to it would
+ * blackhole the VIP, and drift would then enforce them).
+ */
+const checkClaim = (
+  cidrRead: Result<string[], AwsCallError>,
+  eniRead: Result<EniView, AwsCallError>,
+  cluster: ClusterConfig,
+  node: NodeConfig,
   vip: VipConfig,
-): { managed: ManagedTables } | { refused: SwitchOutcome } => {
-  for (const read of [cidrs, tables]) {
-    if (!read.ok && read.error.retryable) throw read.error;
-  }
-  if (!cidrs.ok)
-    return { refused: refused('VpcUnreadable', `${cidrs.error.code}: ${cidrs.error.message}`) };
-  if (!tables.ok)
-    return {
-      refused: refused('RouteTablesUnreadable', `${tables.error.code}: ${tables.error.message}`),
-    };
+): SwitchOutcome | undefined => {
+  const cidrs = readOrRefuse(cidrRead, 'VpcUnreadable');
+  const eni = readOrRefuse(eniRead, 'EniUnreadable');
+  if ('refused' in cidrs) return cidrs.refused;
   const address = parseIpv4(vip.address) as number;
   const inside = cidrs.value.find((text) => {
     const cidr = parseCidr(text);
     return cidr !== undefined && cidrContains(cidr, address);
   });
   if (inside !== undefined) {
-    return {
-      refused: refused('VipInsideVpc', `${vip.address} lies inside the VPC CIDR ${inside}`),
-    };
+    return refused('VipInsideVpc', `${vip.address} lies inside the VPC CIDR ${inside}`);
   }
+  if ('refused' in eni) return eni.refused;
+  if (!eni.value.exists) {
+    return refused('EniNotFound', `${node.eniId} of ${node.name} does not exist`);
+  }
+  if (eni.value.vpcId !== cluster.vpcId) {
+    return refused(
+      'EniOutsideVpc',
+      `${node.eniId} of ${node.name} is in ${eni.value.vpcId}, not in ${cluster.vpcId}`,
+    );
+  }
+  if (eni.value.attachedInstanceId !== node.instanceId) {
+    return refused(
+      'EniDetached',
+      `${node.eniId} is attached to ${eni.value.attachedInstanceId ?? 'no instance'}, not to ${node.name}'s ${node.instanceId}`,
+    );
+  }
+  return undefined;
+};
+
+/** Refuse when there is no table to act on; throw when the read can be retried. */
+const checkTables = (
+  read: Result<ManagedTables, AwsCallError>,
+  vip: VipConfig,
+): { tables: ManagedTables } | { refused: SwitchOutcome } => {
+  const tables = readOrRefuse(read, 'RouteTablesUnreadable');
+  if ('refused' in tables) return tables;
   if (tables.value.tables.length === 0 && tables.value.outsideVpc.length === 0) {
     return {
       refused: refused(
@@ -143,5 +261,5 @@ const checkSafe = (
       ),
     };
   }
-  return { managed: tables.value };
+  return { tables: tables.value };
 };

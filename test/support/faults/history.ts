@@ -18,8 +18,10 @@ import { type DeliveryLog, type InvocationRecord, isRejection } from './delivery
  *           same invocation, answered before the request was sent);
  *       (c) its ENI is the claim's own, or that of a newer claim (higher order token) the fence had
  *           accepted before the request was sent: the reconcile to a superseding owner;
- *     and every invocation that ended in a rejection (RejectedStale, SplitBrainSuspected, Refused)
- *     sent no route write at all.
+ *     except that an invocation whose claim the fence turned away as stale may, instead of (b) and (c),
+ *     put a table back on the ENI of a claim newer than its own that the fence had accepted before the
+ *     request was sent (the recorded owner, or a newer one it reconciled to); every invocation that ended
+ *     in another rejection (SplitBrainSuspected, Refused) sent no route write at all.
  * I4  Convergence: once the run has settled, every managed table (but those a scenario breaks for
  *     good) targets the final record's ENI; with no record, every table still targets what it did before.
  *     Settling is the caller's business; the fault suite's harness lets stragglers land and, when a table
@@ -129,6 +131,12 @@ export const routeWrites = (calls: readonly CallRecord[]): RouteWrite[] =>
 
 const answered = (write: FenceWrite): number => write.call.answeredAt ?? Number.POSITIVE_INFINITY;
 
+/** The invocation ended in a rejection other than RejectedStale: it may not have written at all. */
+const isRejectedOtherwise = (record: InvocationRecord): boolean =>
+  record.outcome !== undefined &&
+  isRejection(record.outcome) &&
+  record.outcome.kind !== 'RejectedStale';
+
 export const checkInvariants = (history: RunHistory): InvariantReport => {
   const checks: Record<InvariantId, number> = { I1: 0, I2: 0, I3: 0, I4: 0, I5: 0 };
   const violations: string[] = [];
@@ -217,6 +225,17 @@ export const checkInvariants = (history: RunHistory): InvariantReport => {
       vip?.managedTables.includes(write.routeTableId) === true,
       () => `${label}: not a managed table`,
     );
+    if (!ownAccepted && !isRejectedOtherwise(record)) {
+      const newerEnis = acceptedBefore
+        .filter((fence) => fence.orderToken > claim.orderToken)
+        .map((fence) => fence.eni);
+      check(
+        'I3',
+        newerEnis.includes(write.eni),
+        () => `${label}: stale claim put back an ENI of no newer accepted claim`,
+      );
+      continue;
+    }
     check(
       'I3',
       ownAccepted,
@@ -229,7 +248,7 @@ export const checkInvariants = (history: RunHistory): InvariantReport => {
     );
   }
   for (const record of history.log.invocations) {
-    if (record.outcome === undefined || !isRejection(record.outcome)) continue;
+    if (!isRejectedOtherwise(record)) continue;
     const sent = writes.filter((write) => write.call.invocation === record.id).length;
     check(
       'I3',

@@ -1,8 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { RouteSwitchDeps } from '../../../../functions/route-switch/deps';
 import { makeHandler } from '../../../../functions/route-switch/handler';
+import { switchTelemetry } from '../../../../functions/route-switch/telemetry';
 import { IdempotencyKeyReusedError } from '../../../../shared/core/errors';
 import {
+  outcomeOfFault,
   RetryableSwitchError,
   refused,
   type SwitchOutcome,
@@ -112,7 +114,7 @@ describe('routeSwitch handler', () => {
     expect(deps.switchOnce).not.toHaveBeenCalled();
   });
 
-  it('reports an idempotency key reused for another node or ENI as SplitBrainSuspected', async () => {
+  it('refuses an idempotency key reused for another node or ENI as IdempotencyKeyReused, not split brain', async () => {
     // Prepare
     const { handle } = setUp(async () => {
       throw new IdempotencyKeyReusedError();
@@ -120,13 +122,41 @@ describe('routeSwitch handler', () => {
     // Act
     const outcome = await handle(request(), lambdaContext());
     // Assess
-    expect(outcome).toEqual({
-      kind: 'SplitBrainSuspected',
-      changed: [],
+    expect(outcome).toEqual(
+      refused('IdempotencyKeyReused', 'idempotency key reused for another node or ENI'),
+    );
+  });
+
+  it('counts a reused idempotency key under its own reason and never as SplitBrainSuspected', () => {
+    // Prepare
+    const outcome = outcomeOfFault(new IdempotencyKeyReusedError());
+    // Act
+    const telemetry = switchTelemetry(outcome as SwitchOutcome, 12);
+    // Assess
+    const names = telemetry.metrics.map((metric) => metric.name);
+    expect(names).not.toContain('SplitBrainSuspected');
+    expect(telemetry.metrics).toContainEqual(
+      expect.objectContaining({
+        name: 'SwitchRejected',
+        dimensions: { reason: 'IdempotencyKeyReused' },
+      }),
+    );
+  });
+
+  it('counts the tables a stale claim put back on the recorded owner', () => {
+    // Prepare
+    const outcome: SwitchOutcome = {
+      kind: 'RejectedStale',
+      owner: 'node2',
+      changed: [RTB1],
       failed: [],
       pending: [],
-      detail: 'idempotency key reused for another node or ENI',
-    });
+      detail: 'recorded claim: node2 at 2000; put 1 table(s) back on node2',
+    };
+    // Act
+    const telemetry = switchTelemetry(outcome, 12);
+    // Assess
+    expect(telemetry.metrics).toContainEqual({ name: 'TablesRestored', unit: 'Count', value: 1 });
   });
 
   it('rethrows any other error so that the event is retried', async () => {

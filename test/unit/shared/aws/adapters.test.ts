@@ -7,6 +7,7 @@ import {
 import {
   CreateRouteCommand,
   CreateTransitGatewayRouteCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeRouteTablesCommand,
   DescribeVpcsCommand,
   EC2Client,
@@ -21,6 +22,7 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { makeEnis } from '../../../../shared/aws/enis';
 import { makeEventPublisher } from '../../../../shared/aws/event-bus';
 import { makeRouteTables, makeVpcs, toView } from '../../../../shared/aws/route-tables';
 import { makeTransitGatewayRoutes } from '../../../../shared/aws/transit-gateway';
@@ -264,6 +266,52 @@ describe('VPC adapter', () => {
     const read = makeVpcs(new EC2Client({})).cidrBlocks(VPC);
     // Assess
     await expect(read).rejects.toMatchObject({ code: 'InvalidVpcID.NotFound', retryable: false });
+  });
+});
+
+describe('ENI adapter', () => {
+  it('reads one ENI by filter and reports its VPC and the instance it is attached to', async () => {
+    // Prepare
+    ec2.on(DescribeNetworkInterfacesCommand).resolves({
+      NetworkInterfaces: [
+        { NetworkInterfaceId: NODE2.eni, VpcId: VPC, Attachment: { InstanceId: NODE2.instanceId } },
+      ],
+    });
+    // Act
+    const eni = await makeEnis(new EC2Client({})).describe(NODE2.eni);
+    // Assess
+    expect(eni).toEqual({ exists: true, vpcId: VPC, attachedInstanceId: NODE2.instanceId });
+    expect(ec2).toHaveReceivedCommandWith(DescribeNetworkInterfacesCommand, {
+      Filters: [{ Name: 'network-interface-id', Values: [NODE2.eni] }],
+    });
+  });
+
+  it('reports an ENI that is not returned as not existing, and a detached one without an instance', async () => {
+    // Prepare
+    ec2
+      .on(DescribeNetworkInterfacesCommand)
+      .resolvesOnce({ NetworkInterfaces: [] })
+      .resolvesOnce({ NetworkInterfaces: [{ NetworkInterfaceId: NODE2.eni, VpcId: VPC }] });
+    const enis = makeEnis(new EC2Client({}));
+    // Act
+    const gone = await enis.describe(NODE2.eni);
+    const detached = await enis.describe(NODE2.eni);
+    // Assess
+    expect(gone).toEqual({ exists: false });
+    expect(detached).toEqual({ exists: true, vpcId: VPC });
+  });
+
+  it('turns a refused read into an AwsCallError carrying the EC2 code', async () => {
+    // Prepare
+    ec2.on(DescribeNetworkInterfacesCommand).rejects(ec2Error('UnauthorizedOperation', 403));
+    // Act
+    const failure = makeEnis(new EC2Client({})).describe(NODE2.eni);
+    // Assess
+    await expect(failure).rejects.toMatchObject({
+      name: 'AwsCallError',
+      code: 'UnauthorizedOperation',
+      retryable: false,
+    });
   });
 });
 

@@ -92,6 +92,49 @@ describe('applyNotification', () => {
     expect(outcome).toMatchObject({ kind: 'FailoverRequested', orderToken: T0 + 123 });
   });
 
+  it('never lets a node whose clock runs ahead order its claim after the time routekeeper received it', async () => {
+    // Prepare: node2's clock runs 240 s fast; node1 claims for real a minute after node2's claim arrived.
+    const fast = world();
+    const slow = world();
+    const early = await check(
+      failoverEvent({ node: 'node2', kids: ['node2.2026-11'], nowMs: T0 + 240_000 }),
+      checkDeps(T0),
+    );
+    const late = await check(
+      failoverEvent({ node: 'node1', nowMs: T0 + 60_000 }),
+      checkDeps(T0 + 60_000),
+    );
+    if (early.kind !== 'Verified' || late.kind !== 'Verified') throw new Error('fixture rejected');
+    // Act
+    await applyNotification(early, fast.deps);
+    await applyNotification(late, slow.deps);
+    // Assess
+    const node2 = RouteSwitchRequested.parse(fast.published[0]?.detail);
+    const node1 = RouteSwitchRequested.parse(slow.published[0]?.detail);
+    expect(node2.orderToken).toBe(T0);
+    expect(node1.orderToken).toBe(T0 + 60_000);
+    expect(node1.orderToken).toBeGreaterThan(node2.orderToken);
+  });
+
+  it('keeps the idempotency key of a claim whose redelivery arrives later, even when the cap moves its token', async () => {
+    // Prepare: the node's clock runs 100 s fast; the same signed message arrives twice, 30 s apart.
+    const event = failoverEvent({ node: 'node2', kids: ['node2.2026-11'], nowMs: T0 + 100_000 });
+    const first = await check(structuredClone(event), checkDeps(T0));
+    const again = await check(structuredClone(event), checkDeps(T0 + 30_000));
+    if (first.kind !== 'Verified' || again.kind !== 'Verified') throw new Error('fixture rejected');
+    const one = world();
+    const two = world();
+    // Act
+    await applyNotification(first, one.deps);
+    await applyNotification(again, two.deps);
+    // Assess
+    const a = RouteSwitchRequested.parse(one.published[0]?.detail);
+    const b = RouteSwitchRequested.parse(two.published[0]?.detail);
+    expect([a.orderToken, b.orderToken]).toEqual([T0, T0 + 30_000]);
+    expect(b.idempotencyKey).toBe(a.idempotencyKey);
+    expect(a.idempotencyKey).toBe(`failover#${CLUSTER}#${VIP}#node2#${T0 + 100_000}`);
+  });
+
   it('records liveness with clock skew and heartbeat age, and leaves the routes alone when the owner holds the VIP', async () => {
     // Prepare
     const { deps, published, beats } = world({ owner: 'node1', previousSeenAtMs: T0 - 28_000 });

@@ -8,6 +8,7 @@ import {
 } from '../../../../../shared/domain/switch/outcomes';
 import type { TgwRouteView } from '../../../../../shared/domain/switch/ports';
 import { switchRoute } from '../../../../../shared/domain/switch/switch-route';
+import { RouteSwitchResult } from '../../../../../shared/events/route-switch-result';
 import { awsError, type TgwCall } from '../../../../support/fakes';
 import {
   appliedRecord,
@@ -17,6 +18,7 @@ import {
   makeWorld,
   NODE1,
   NODE2,
+  OTHER_VPC,
   OTHER_VPC_ENI,
   OTHER_VPC_RTB,
   RTB_DISCOVERED,
@@ -91,10 +93,13 @@ describe('switchRoute', () => {
     expect(phase(world)).toBe('APPLIED');
   });
 
-  it('rejects a claim older than the record without writing', async () => {
+  it('rejects a claim older than the record without writing when the tables match the record', async () => {
     // Prepare
     const world = makeWorld();
     world.state.seed(appliedRecord(NODE2, 2_000));
+    for (const table of [RTB1, RTB2])
+      await world.routes.replaceRoute(table, DESTINATION, NODE2.eni);
+    world.routes.calls.length = 0;
     // Act
     const outcome = await switchRoute(claim(NODE1, 1_000), world.deps);
     // Assess
@@ -102,6 +107,68 @@ describe('switchRoute', () => {
     expect(world.routes.writes).toEqual([]);
     expect(world.tgw.writes).toEqual([]);
     expect(world.state.history).toHaveLength(1);
+  });
+
+  it('puts tables that strayed from the recorded owner back when a stale claim arrives', async () => {
+    // Prepare: an older writer's late ReplaceRoute left the tables on node1 although node2 owns the VIP.
+    const world = makeWorld();
+    world.state.seed(appliedRecord(NODE2, 2_000));
+    // Act
+    const outcome = await switchRoute(claim(NODE1, 1_000), world.deps);
+    // Assess
+    expect(outcome).toMatchObject({
+      kind: 'RejectedStale',
+      owner: 'node2',
+      changed: [RTB1, RTB2],
+      failed: [],
+    });
+    expect(targets(world.routes, [RTB1, RTB2])).toEqual({ [RTB1]: NODE2.eni, [RTB2]: NODE2.eni });
+    expect(world.state.current(CLUSTER, VIP)).toMatchObject({
+      owner: 'node2',
+      orderToken: 2_000,
+      phase: 'APPLIED',
+    });
+  });
+
+  it('puts back only the tables that differ from the recorded owner', async () => {
+    // Prepare
+    const world = makeWorld();
+    world.state.seed(appliedRecord(NODE2, 2_000));
+    await world.routes.replaceRoute(RTB2, DESTINATION, NODE2.eni);
+    world.routes.calls.length = 0;
+    // Act
+    const outcome = await switchRoute(claim(NODE1, 1_000), world.deps);
+    // Assess
+    expect(outcome.changed).toEqual([RTB1]);
+    expect(world.routes.writes.map((w) => [w.routeTableId, w.eniId])).toEqual([[RTB1, NODE2.eni]]);
+  });
+
+  it("leaves the tables to the recorded claim's own invocation while that claim is still INTENT", async () => {
+    // Prepare
+    const world = makeWorld();
+    world.state.seed({ ...appliedRecord(NODE2, 2_000), phase: 'INTENT' });
+    // Act
+    const outcome = await switchRoute(claim(NODE1, 1_000), world.deps);
+    // Assess
+    expect(outcome).toEqual(fencedOff('RejectedStale', 'recorded claim: node2 at 2000', 'node2'));
+    expect(world.routes.writes).toEqual([]);
+  });
+
+  it('moves the tables to a claim newer than the record that lands while it puts them back', async () => {
+    // Prepare
+    const world = makeWorld();
+    world.state.seed(appliedRecord(NODE2, 2_000));
+    let landed = false;
+    world.routes.beforeWrite = async () => {
+      if (landed) return;
+      landed = true;
+      await world.state.advance(claim(NODE1, 3_000), world.clock.now());
+    };
+    // Act
+    const outcome = await switchRoute(claim(NODE1, 1_000), world.deps);
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'RejectedStale', owner: 'node1' });
+    expect(targets(world.routes, [RTB1, RTB2])).toEqual({ [RTB1]: NODE1.eni, [RTB2]: NODE1.eni });
   });
 
   it('suspects split brain when another node claims with the same order token, and writes nothing', async () => {
@@ -426,7 +493,7 @@ describe('switchRoute', () => {
       );
       expect(world.routes.writes).toEqual([]);
       expect(world.tgw.writes).toEqual([]);
-      expect(phase(world)).toBe('REFUSED');
+      expect(world.state.history).toEqual([]);
     });
 
     it('refuses when no table of the cluster VPC carries the VIP', async () => {
@@ -467,6 +534,37 @@ describe('switchRoute', () => {
       expect(world.routes.writes).toEqual([]);
     });
 
+    it('refuses a claim whose order token lies in the future, so it can never freeze the VIP', async () => {
+      // Prepare
+      const world = makeWorld();
+      world.state.seed(appliedRecord(NODE1, 1_000));
+      const forged = claim(NODE2, Number.MAX_SAFE_INTEGER);
+      // Act
+      const outcome = await switchRoute(forged, world.deps);
+      // Assess
+      expect(outcome).toMatchObject({ kind: 'Refused', refusal: 'OrderTokenInFuture' });
+      expect(world.routes.writes).toEqual([]);
+      expect(world.state.current(CLUSTER, VIP)).toMatchObject({
+        owner: 'node1',
+        orderToken: 1_000,
+      });
+      expect(world.state.history).toHaveLength(1);
+    });
+
+    it('accepts a claim whose order token is at most a few seconds ahead of its own clock', async () => {
+      // Prepare: the heartbeat function's clock may run slightly ahead of this one.
+      const world = makeWorld();
+      const token = world.clock.now().getTime() + 1_000;
+      // Act
+      const outcome = await switchRoute(claim(NODE2, token), world.deps);
+      // Assess
+      expect(outcome.kind).toBe('Switched');
+      expect(world.state.current(CLUSTER, VIP)).toMatchObject({
+        owner: 'node2',
+        orderToken: token,
+      });
+    });
+
     it('refuses a node the configuration does not know, before touching the store or EC2', async () => {
       // Prepare
       const world = makeWorld();
@@ -481,6 +579,126 @@ describe('switchRoute', () => {
       expect(world.routes.calls).toEqual([]);
       expect(world.state.history).toEqual([]);
     });
+  });
+});
+
+describe("switchRoute, when the claimant's ENI is not usable", () => {
+  it('refuses a claim whose ENI no longer exists and leaves the recorded owner in place', async () => {
+    // Prepare
+    const world = makeWorld();
+    world.state.seed(appliedRecord(NODE1, 1_000));
+    world.enis.enis.delete(NODE2.eni);
+    // Act
+    const outcome = await switchRoute(claim(NODE2, 2_000), world.deps);
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'Refused', refusal: 'EniNotFound', changed: [] });
+    expect(world.routes.writes).toEqual([]);
+    expect(world.state.current(CLUSTER, VIP)).toMatchObject({
+      owner: 'node1',
+      orderToken: 1_000,
+      phase: 'APPLIED',
+    });
+    expect(world.state.history).toHaveLength(1);
+  });
+
+  it('refuses a claim whose ENI is attached to another instance', async () => {
+    // Prepare
+    const world = makeWorld();
+    world.enis.enis.set(NODE2.eni, { vpcId: VPC, attachedInstanceId: 'i-0ffffffffffffffff' });
+    // Act
+    const outcome = await switchRoute(claim(NODE2, 2_000), world.deps);
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'Refused', refusal: 'EniDetached' });
+    expect(world.routes.writes).toEqual([]);
+    expect(world.state.current(CLUSTER, VIP)).toBeUndefined();
+  });
+
+  it('refuses a claim whose ENI is attached to nothing', async () => {
+    // Prepare
+    const world = makeWorld();
+    world.enis.enis.set(NODE2.eni, { vpcId: VPC });
+    // Act
+    const outcome = await switchRoute(claim(NODE2, 2_000), world.deps);
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'Refused', refusal: 'EniDetached' });
+    expect(world.routes.writes).toEqual([]);
+  });
+
+  it('refuses a claim whose ENI lives in another VPC', async () => {
+    // Prepare
+    const world = makeWorld();
+    world.enis.enis.set(NODE2.eni, { vpcId: OTHER_VPC, attachedInstanceId: NODE2.instanceId });
+    // Act
+    const outcome = await switchRoute(claim(NODE2, 2_000), world.deps);
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'Refused', refusal: 'EniOutsideVpc' });
+    expect(world.routes.writes).toEqual([]);
+    expect(world.state.current(CLUSTER, VIP)).toBeUndefined();
+  });
+
+  it('lets an older valid claim win after a newer claim was refused for its ENI', async () => {
+    // Prepare
+    const world = makeWorld();
+    world.state.seed(appliedRecord(NODE2, 1_000));
+    world.enis.enis.delete(NODE2.eni);
+    await switchRoute(claim(NODE2, 3_000), world.deps);
+    // Act
+    const outcome = await switchRoute(claim(NODE1, 2_000), world.deps);
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'AlreadyInPlace', owner: 'node1' });
+    expect(world.state.current(CLUSTER, VIP)).toMatchObject({ owner: 'node1', orderToken: 2_000 });
+    expect(targets(world.routes, [RTB1, RTB2])).toEqual({ [RTB1]: NODE1.eni, [RTB2]: NODE1.eni });
+  });
+
+  it('throws an ENI read that a retry can fix, before the fence moves', async () => {
+    // Prepare
+    const world = makeWorld();
+    const throttled = awsError('RequestLimitExceeded', true);
+    world.enis.readError = throttled;
+    // Act
+    const result = await settle(switchRoute(claim(NODE2, 2_000), world.deps));
+    // Assess
+    expect(result).toBe(throttled);
+    expect(world.routes.writes).toEqual([]);
+    expect(world.state.history).toEqual([]);
+  });
+
+  it('reads the ENI in the same round as the CIDR blocks and the tables', async () => {
+    // Prepare
+    const world = makeWorld();
+    const started: string[] = [];
+    const { enis, vpcs, routes } = world;
+    const deps = {
+      ...world.deps,
+      enis: {
+        describe: (id: string) => {
+          started.push('eni');
+          return enis.describe(id);
+        },
+      },
+      vpcs: {
+        cidrBlocks: (id: string) => {
+          started.push('cidr');
+          return vpcs.cidrBlocks(id);
+        },
+      },
+      routes: {
+        withRoute: (v: string, d: string) => routes.withRoute(v, d),
+        byIds: (v: string, ids: readonly string[], d: string) => {
+          started.push('tables');
+          return routes.byIds(v, ids, d);
+        },
+        replaceRoute: (id: string, d: string, eni: string) => routes.replaceRoute(id, d, eni),
+        createRoute: (id: string, d: string, eni: string) => routes.createRoute(id, d, eni),
+      },
+    };
+    // Act: what has started before the first answer comes back.
+    const switching = switchRoute(claim(NODE2, 2_000), deps);
+    const beforeAnyAnswer = [...started];
+    const outcome = await switching;
+    // Assess
+    expect(beforeAnyAnswer.sort()).toEqual(['cidr', 'eni', 'tables']);
+    expect(outcome.kind).toBe('Switched');
   });
 });
 
@@ -643,6 +861,38 @@ describe('switchRoute, reporting', () => {
       ['Route Switch Completed', 'Switched'],
       ['Route Switch Failed', 'RejectedStale'],
     ]);
+  });
+
+  it('publishes Route Switch Failed naming the refusal reason for a claim whose ENI is gone', async () => {
+    // Prepare
+    const world = makeWorld();
+    world.enis.enis.delete(NODE2.eni);
+    // Act
+    await switchRoute(claim(NODE2, 2_000), world.deps);
+    // Assess
+    const [event] = world.bus.published;
+    expect(event?.detailType).toBe('Route Switch Failed');
+    expect(RouteSwitchResult.parse(event?.detail)).toMatchObject({
+      outcome: 'Refused',
+      refusal: 'EniNotFound',
+      changed: [],
+    });
+  });
+
+  it('publishes the tables a stale claim put back on the recorded owner', async () => {
+    // Prepare
+    const world = makeWorld();
+    world.state.seed(appliedRecord(NODE2, 2_000));
+    // Act
+    await switchRoute(claim(NODE1, 1_000), world.deps);
+    // Assess
+    const [event] = world.bus.published;
+    expect(RouteSwitchResult.parse(event?.detail)).toMatchObject({
+      outcome: 'RejectedStale',
+      node: 'node1',
+      owner: 'node2',
+      changed: [RTB1, RTB2],
+    });
   });
 
   it('fails (to be retried) when the bus refuses the result, and the retry writes nothing again', async () => {
