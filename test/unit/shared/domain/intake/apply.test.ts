@@ -106,7 +106,7 @@ describe('applyNotification', () => {
     );
     if (early.kind !== 'Verified' || late.kind !== 'Verified') throw new Error('fixture rejected');
     // Act
-    await applyNotification(early, fast.deps);
+    const accepted = await applyNotification(early, fast.deps);
     await applyNotification(late, slow.deps);
     // Assess
     const node2 = RouteSwitchRequested.parse(fast.published[0]?.detail);
@@ -114,6 +114,7 @@ describe('applyNotification', () => {
     expect(node2.orderToken).toBe(T0);
     expect(node1.orderToken).toBe(T0 + 60_000);
     expect(node1.orderToken).toBeGreaterThan(node2.orderToken);
+    expect(accepted).toMatchObject({ kind: 'FailoverRequested', clockSkewMs: -240_000 });
   });
 
   it('keeps the idempotency key of a claim whose redelivery arrives later, even when the cap moves its token', async () => {
