@@ -1,6 +1,6 @@
 import { parseKeyStoreRef } from '../shared/config/keys';
 import { CONFIG_ENV, loadConfigFile, stageConfigPath } from '../shared/config/load';
-import type { RoutekeeperConfig } from '../shared/config/schema';
+import { ConfigError, type RoutekeeperConfig } from '../shared/config/schema';
 import { sourceOf } from '../shared/core/lkrc';
 import { DETAIL_TYPE as FAILOVER } from '../shared/events/lifekeeper-failover';
 import { DETAIL_TYPE as HEARTBEAT } from '../shared/events/lifekeeper-heartbeat';
@@ -229,27 +229,53 @@ export const functionRoleArns = (stage: string): Json[] =>
   );
 
 /**
+ * Every node with its event source and role. The schema lets roleArn out (local runs need no bus policy), but
+ * a deployed node without one would be denied its own source for good: packaging refuses it, naming the node.
+ */
+export const nodeRoles = (
+  config: RoutekeeperConfig,
+  origin = 'configuration',
+): { source: string; roleArn: string; id: string }[] => {
+  const problems: string[] = [];
+  const nodes = config.clusters.flatMap((c, ci) =>
+    c.nodes.flatMap((n, ni) => {
+      const source = sourceOf(c.name, n.name);
+      if (n.roleArn !== undefined)
+        return [{ source, roleArn: n.roleArn, id: `${c.name}-${n.name}` }];
+      problems.push(
+        `clusters[${ci}].nodes[${ni}].roleArn: node "${n.name}" of cluster "${c.name}" has no roleArn; the bus lets only that role put ${source} events, so without it every notification of the node is denied`,
+      );
+      return [];
+    }),
+  );
+  if (problems.length > 0) {
+    throw new ConfigError(
+      `${origin} cannot be packaged:\n  - ${problems.join('\n  - ')}`,
+      problems,
+    );
+  }
+  return nodes;
+};
+
+/**
  * The bus resource policy. Same-account principals are allowed by their identity policies, so an Allow here
  * would not restrict them: the explicit Denies do. Each node's source may be put only by that node's role,
  * any other `lifekeeper.*` source by nobody but the node roles, and `routekeeper` only by routekeeper's own
  * function roles. (The signature check stays the last word: a node role can still post its own source.)
  */
-export const busPolicy = (config: RoutekeeperConfig, stage: string): Json => {
+export const busPolicy = (
+  config: RoutekeeperConfig,
+  stage: string,
+  origin = 'configuration',
+): Json => {
   const bus = inAccount('events', `event-bus/routekeeper-${stage}`);
-  const nodes = config.clusters.flatMap((c) =>
-    c.nodes.map((n) => ({
-      source: sourceOf(c.name, n.name),
-      roleArn: n.roleArn,
-      id: `${c.name}-${n.name}`,
-    })),
-  );
+  const nodes = nodeRoles(config, origin);
   const sid = (text: string) => text.replace(/[^A-Za-z0-9]/g, '');
   const putEvents = { Principal: '*', Action: 'events:PutEvents', Resource: bus };
-  const roles = nodes.flatMap((n) => (n.roleArn === undefined ? [] : [n.roleArn]));
   const statements: Json[] = [];
   for (const node of nodes) {
-    if (node.roleArn !== undefined) {
-      statements.push({
+    statements.push(
+      {
         Sid: sid(`AllowNode${node.id}OwnSource`),
         Effect: 'Allow',
         Principal: { AWS: node.roleArn },
@@ -261,19 +287,17 @@ export const busPolicy = (config: RoutekeeperConfig, stage: string): Json => {
             'events:detail-type': [FAILOVER, HEARTBEAT],
           },
         },
-      });
-    }
-    statements.push({
-      Sid: sid(`DenyNode${node.id}SourceToOthers`),
-      Effect: 'Deny',
-      ...putEvents,
-      Condition: {
-        'ForAnyValue:StringEquals': { 'events:source': [node.source] },
-        ...(node.roleArn === undefined
-          ? {}
-          : { ArnNotEquals: { 'aws:PrincipalArn': node.roleArn } }),
       },
-    });
+      {
+        Sid: sid(`DenyNode${node.id}SourceToOthers`),
+        Effect: 'Deny',
+        ...putEvents,
+        Condition: {
+          'ForAnyValue:StringEquals': { 'events:source': [node.source] },
+          ArnNotEquals: { 'aws:PrincipalArn': node.roleArn },
+        },
+      },
+    );
   }
   statements.push(
     {
@@ -282,7 +306,7 @@ export const busPolicy = (config: RoutekeeperConfig, stage: string): Json => {
       ...putEvents,
       Condition: {
         'ForAnyValue:StringLike': { 'events:source': ['lifekeeper.*'] },
-        ...(roles.length === 0 ? {} : { ArnNotEquals: { 'aws:PrincipalArn': roles } }),
+        ArnNotEquals: { 'aws:PrincipalArn': nodes.map((n) => n.roleArn) },
       },
     },
     {
@@ -322,6 +346,6 @@ export const stackValues = (stage: string, env: NodeJS.ProcessEnv = process.env)
     driftSchedule: config.driftSchedule,
     driftPeriod: Math.max(60, schedulePeriodSeconds(config.driftSchedule)),
     heartbeatStatements: heartbeatStatements(config),
-    busPolicy: busPolicy(config, stage),
+    busPolicy: busPolicy(config, stage, `configuration file ${configPath}`),
   };
 };

@@ -1,0 +1,55 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stackValues } from '../../../serverless/stack';
+import { ConfigError } from '../../../shared/config/schema';
+import valid from '../../fixtures/config/valid.json';
+
+/** The valid fixture, changed by `change`, written where ROUTEKEEPER_CONFIG can point. */
+const configFile = (change: (raw: typeof valid) => void): string => {
+  const raw = structuredClone(valid);
+  change(raw);
+  const path = join(mkdtempSync(join(tmpdir(), 'routekeeper-stack-')), 'config.json');
+  writeFileSync(path, JSON.stringify(raw));
+  return path;
+};
+
+/** What stackValues throws; fails the test when it throws nothing. */
+const packagingError = (path: string): unknown => {
+  try {
+    stackValues('dev', { ROUTEKEEPER_CONFIG: path });
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected packaging to fail, it did not');
+};
+
+describe('stackValues (what serverless package derives from the configuration)', () => {
+  it('derives the bus policy from a configuration whose nodes all name their role', () => {
+    // Prepare
+    const path = configFile(() => {});
+    // Act
+    const values = stackValues('dev', { ROUTEKEEPER_CONFIG: path });
+    // Assess
+    expect(JSON.stringify(values.busPolicy)).toContain(
+      'arn:aws:iam::123456789012:role/lk-prod-node2',
+    );
+  });
+
+  it('refuses to package a node without roleArn, naming the node', () => {
+    // Prepare: the bus policy would deny that node its own source for good.
+    const path = configFile((raw) => {
+      const node = raw.clusters[0]?.nodes[1] as { roleArn?: string };
+      delete node.roleArn;
+    });
+    // Act
+    const error = packagingError(path);
+    // Assess
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'clusters[0].nodes[1].roleArn: node "node2" of cluster "lk-prod" has no roleArn; the bus lets only that role put lifekeeper.lk-prod.node2 events, so without it every notification of the node is denied',
+    ]);
+    expect((error as ConfigError).message).toContain(path);
+  });
+});
