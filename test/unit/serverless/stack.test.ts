@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stackValues } from '../../../serverless/stack';
-import { ConfigError } from '../../../shared/config/schema';
+import { driftStatements, stackValues } from '../../../serverless/stack';
+import { ConfigError, parseConfig } from '../../../shared/config/schema';
 import valid from '../../fixtures/config/valid.json';
 
 /** The valid fixture, changed by `change`, written where ROUTEKEEPER_CONFIG can point. */
@@ -51,5 +51,31 @@ describe('stackValues (what serverless package derives from the configuration)',
       'clusters[0].nodes[1].roleArn: node "node2" of cluster "lk-prod" has no roleArn; the bus lets only that role put lifekeeper.lk-prod.node2 events, so without it every notification of the node is denied',
     ]);
     expect((error as ConfigError).message).toContain(path);
+  });
+});
+
+describe('driftStatements', () => {
+  const publishedDetailTypes = (driftMode: 'report' | 'repair') => {
+    const raw = structuredClone(valid);
+    (raw.clusters[0] as { driftMode?: string }).driftMode = driftMode;
+    const publish = driftStatements(parseConfig(raw)).find((s) => s.Action === 'events:PutEvents');
+    const condition = publish?.Condition as
+      | Record<string, Record<string, unknown> | undefined>
+      | undefined;
+    return condition?.['ForAllValues:StringEquals']?.['events:detail-type'];
+  };
+
+  it('lets drift publish findings only while every cluster reports', () => {
+    // Act
+    const detailTypes = publishedDetailTypes('report');
+    // Assess
+    expect(detailTypes).toEqual(['Route Drift Detected']);
+  });
+
+  it('lets drift request route switches when a cluster repairs', () => {
+    // Act
+    const detailTypes = publishedDetailTypes('repair');
+    // Assess
+    expect(detailTypes).toEqual(['Route Drift Detected', 'Route Switch Requested']);
   });
 });
