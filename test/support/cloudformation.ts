@@ -1,6 +1,6 @@
 /**
- * Resolves the CloudFormation intrinsics a packaged template uses in its policies (Ref, Fn::GetAtt, Fn::Sub,
- * Fn::Join) to concrete values for one fixed account and region, so a policy simulator can read them.
+ * Resolves the CloudFormation intrinsics a packaged template uses in its policies (Ref, Fn::GetAtt, Fn::Sub)
+ * to concrete values for one fixed account and region, so a policy simulator can read them.
  * Anything it does not know throws: an unresolved intrinsic must fail the test, not pass as a string.
  */
 
@@ -25,8 +25,6 @@ const physicalName = (stack: Stack, logicalId: string): string => {
     'AWS::Events::EventBus': 'Name',
     'AWS::SQS::Queue': 'QueueName',
     'AWS::IAM::Role': 'RoleName',
-    'AWS::Lambda::Function': 'FunctionName',
-    'AWS::SNS::Topic': 'TopicName',
   }[resource.Type];
   const name = key === undefined ? undefined : properties[key];
   if (typeof name !== 'string') {
@@ -48,10 +46,6 @@ const arnOf = (stack: Stack, logicalId: string, place: Place): string => {
       return `arn:${p}:sqs:${r}:${a}:${name}`;
     case 'AWS::IAM::Role':
       return `arn:${p}:iam::${a}:role/${name}`;
-    case 'AWS::Lambda::Function':
-      return `arn:${p}:lambda:${r}:${a}:function:${name}`;
-    case 'AWS::SNS::Topic':
-      return `arn:${p}:sns:${r}:${a}:${name}`;
     default:
       throw new Error(`no ARN rule for ${logicalId} (${type})`);
   }
@@ -68,12 +62,11 @@ const ref = (stack: Stack, name: string, place: Place): string => {
     'AWS::Partition': place.partition,
     'AWS::Region': place.region,
     'AWS::AccountId': place.account,
-    'AWS::URLSuffix': 'amazonaws.com',
   };
   if (pseudo[name] !== undefined) return pseudo[name];
-  const type = stack.Resources[name]?.Type;
-  // Ref of a topic is its ARN; of the other named resources, their name.
-  return type === 'AWS::SNS::Topic' ? arnOf(stack, name, place) : physicalName(stack, name);
+  // Ref of a queue is its URL, which no policy here uses; of a table, bus or role, its name.
+  if (stack.Resources[name]?.Type === 'AWS::SQS::Queue') throw new Error(`no rule for Ref ${name}`);
+  return physicalName(stack, name);
 };
 
 const sub = (stack: Stack, text: string, variables: Record<string, Value>, place: Place): string =>
@@ -106,10 +99,6 @@ export const resolve = (stack: Stack, value: Value, place: Place): Value => {
         Record<string, Value>,
       ];
       return sub(stack, text, variables, place);
-    }
-    if (fn === 'Fn::Join') {
-      const [separator, parts] = argument as [string, Value[]];
-      return parts.map((part) => resolve(stack, part, place)).join(separator);
     }
     throw new Error(`no rule for intrinsic ${fn}`);
   }
