@@ -1,9 +1,12 @@
 import { parseKeyStoreRef } from '../shared/config/keys';
 import { CONFIG_ENV, loadConfigFile, stageConfigPath } from '../shared/config/load';
-import type { RoutekeeperConfig } from '../shared/config/schema';
+import { ConfigError, type RoutekeeperConfig } from '../shared/config/schema';
 import { sourceOf } from '../shared/core/lkrc';
 import { DETAIL_TYPE as FAILOVER } from '../shared/events/lifekeeper-failover';
 import { DETAIL_TYPE as HEARTBEAT } from '../shared/events/lifekeeper-heartbeat';
+import { DETAIL_TYPE as DRIFT_DETECTED } from '../shared/events/route-drift-detected';
+import { DETAIL_TYPE as SWITCH_REQUESTED } from '../shared/events/route-switch-requested';
+import { COMPLETED, FAILED } from '../shared/events/route-switch-result';
 import { ROUTEKEEPER_SOURCE } from '../shared/events/routekeeper-source';
 
 /**
@@ -18,6 +21,26 @@ export type Statement = { [key: string]: Json };
 const sub = (text: string): Json => ({ 'Fn::Sub': text });
 const arn = (resource: string): Json =>
   sub(`arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
+
+const getAtt = (resource: string): Json => ({ 'Fn::GetAtt': [resource, 'Arn'] });
+
+/**
+ * PutEvents on the routekeeper bus, as source `routekeeper`, of exactly these detail types. Every PutEvents
+ * entry carries both keys; the Null test keeps a request without them from passing ForAllValues vacuously.
+ */
+const publishOnly = (sid: string, detailTypes: string[]): Statement => ({
+  Sid: sid,
+  Effect: 'Allow',
+  Action: 'events:PutEvents',
+  Resource: getAtt('EventBus'),
+  Condition: {
+    'ForAllValues:StringEquals': {
+      'events:source': [ROUTEKEEPER_SOURCE],
+      'events:detail-type': detailTypes,
+    },
+    Null: { 'events:source': 'false', 'events:detail-type': 'false' },
+  },
+});
 
 /** The configuration file packaged for a stage: ROUTEKEEPER_CONFIG when set, else config/routekeeper.<stage>.json. */
 export const configPathFor = (stage: string, env: NodeJS.ProcessEnv = process.env): string =>
@@ -71,6 +94,33 @@ export const routeSwitchStatements = (config: RoutekeeperConfig): Statement[] =>
   return statements;
 };
 
+/**
+ * routeSwitch's tables, bus and dead-letter queue. The fence record is read and moved by conditional updates
+ * only (vip-records.ts: GetItem, UpdateItem); Powertools idempotency needs Get/Put/Update/Delete on its own
+ * table. It publishes its results, never a `Route Switch Requested` (that would trigger itself).
+ */
+export const routeSwitchStateStatements = (): Statement[] => [
+  {
+    Sid: 'ReadAndMoveFenceRecords',
+    Effect: 'Allow',
+    Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    Resource: getAtt('StateTable'),
+  },
+  {
+    Sid: 'IdempotencyRecords',
+    Effect: 'Allow',
+    Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    Resource: getAtt('IdempotencyTable'),
+  },
+  publishOnly('PublishOutcomesOnly', [COMPLETED, FAILED]),
+  {
+    Sid: 'OnFailureDestination',
+    Effect: 'Allow',
+    Action: 'sqs:SendMessage',
+    Resource: getAtt('DeadLetterQueue'),
+  },
+];
+
 const tgwRouteTables = (config: RoutekeeperConfig): string[] =>
   unique(
     config.clusters.flatMap((c) =>
@@ -81,7 +131,7 @@ const tgwRouteTables = (config: RoutekeeperConfig): string[] =>
 /**
  * The drift function only reads: the describes it needs (they support no resource-level permissions),
  * the route search on the configured TGW route tables, DX associations, the state table, and it may
- * write only its own observed-target items (`observed#…`) and publish on the routekeeper bus.
+ * write only its own observed-target items (`observed#…`), publish findings and, in repair mode, request switches.
  */
 export const driftStatements = (config: RoutekeeperConfig): Statement[] => {
   const statements: Statement[] = [
@@ -134,12 +184,10 @@ export const driftStatements = (config: RoutekeeperConfig): Statement[] => {
       Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
       Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['observed#*'] } },
     },
-    {
-      Sid: 'PublishFindingsAndRepairs',
-      Effect: 'Allow',
-      Action: 'events:PutEvents',
-      Resource: { 'Fn::GetAtt': ['EventBus', 'Arn'] },
-    },
+    // Findings always; switch requests only when some cluster repairs (report mode never moves a route).
+    config.clusters.some((c) => c.driftMode === 'repair')
+      ? publishOnly('PublishFindingsAndRepairs', [DRIFT_DETECTED, SWITCH_REQUESTED])
+      : publishOnly('PublishFindings', [DRIFT_DETECTED]),
   );
   return statements;
 };
@@ -151,11 +199,10 @@ export const schedulePeriodSeconds = (schedule: string): number => {
   return Number(match[1]) * (match[2]?.startsWith('hour') ? 3600 : 60);
 };
 
-const getAtt = (resource: string): Json => ({ 'Fn::GetAtt': [resource, 'Arn'] });
 const inAccount = (service: string, resource: string): Json =>
   sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
 
-/** The heartbeat function: its three tables, the bus, the dead-letter queue, and exactly the configured key stores. */
+/** The heartbeat function: its dedupe and liveness writes, fence reads, switch requests, the dead-letter queue, and exactly the configured key stores. */
 export const heartbeatStatements = (config: RoutekeeperConfig): Statement[] => {
   const stores = config.clusters.flatMap((c) => {
     const ref =
@@ -166,7 +213,8 @@ export const heartbeatStatements = (config: RoutekeeperConfig): Statement[] => {
   const secrets = stores.flatMap((ref) => (ref.kind === 'secretsmanager' ? [ref.secretId] : []));
   const statements: Statement[] = [
     {
-      Sid: 'DedupeAndLiveness',
+      // Powertools idempotency (message-id dedupe): take, complete, release, read.
+      Sid: 'DedupeRecords',
       Effect: 'Allow',
       Action: [
         'dynamodb:GetItem',
@@ -174,7 +222,14 @@ export const heartbeatStatements = (config: RoutekeeperConfig): Statement[] => {
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
       ],
-      Resource: [getAtt('DedupeTable'), getAtt('LivenessTable')],
+      Resource: getAtt('DedupeTable'),
+    },
+    {
+      // liveness-table.ts records a heartbeat with one conditional UpdateItem.
+      Sid: 'RecordLiveness',
+      Effect: 'Allow',
+      Action: ['dynamodb:UpdateItem'],
+      Resource: getAtt('LivenessTable'),
     },
     {
       Sid: 'ReadFenceRecords',
@@ -182,12 +237,7 @@ export const heartbeatStatements = (config: RoutekeeperConfig): Statement[] => {
       Action: ['dynamodb:GetItem'],
       Resource: [getAtt('StateTable')],
     },
-    {
-      Sid: 'RequestRouteSwitches',
-      Effect: 'Allow',
-      Action: 'events:PutEvents',
-      Resource: getAtt('EventBus'),
-    },
+    publishOnly('RequestRouteSwitches', [SWITCH_REQUESTED]),
     {
       Sid: 'OnFailureDestination',
       Effect: 'Allow',
@@ -229,27 +279,53 @@ export const functionRoleArns = (stage: string): Json[] =>
   );
 
 /**
+ * Every node with its event source and role. The schema lets roleArn out (local runs need no bus policy), but
+ * a deployed node without one would be denied its own source for good: packaging refuses it, naming the node.
+ */
+export const nodeRoles = (
+  config: RoutekeeperConfig,
+  origin = 'configuration',
+): { source: string; roleArn: string; id: string }[] => {
+  const problems: string[] = [];
+  const nodes = config.clusters.flatMap((c, ci) =>
+    c.nodes.flatMap((n, ni) => {
+      const source = sourceOf(c.name, n.name);
+      if (n.roleArn !== undefined)
+        return [{ source, roleArn: n.roleArn, id: `${c.name}-${n.name}` }];
+      problems.push(
+        `clusters[${ci}].nodes[${ni}].roleArn: node "${n.name}" of cluster "${c.name}" has no roleArn; the bus lets only that role put ${source} events, so without it every notification of the node is denied`,
+      );
+      return [];
+    }),
+  );
+  if (problems.length > 0) {
+    throw new ConfigError(
+      `${origin} cannot be packaged:\n  - ${problems.join('\n  - ')}`,
+      problems,
+    );
+  }
+  return nodes;
+};
+
+/**
  * The bus resource policy. Same-account principals are allowed by their identity policies, so an Allow here
  * would not restrict them: the explicit Denies do. Each node's source may be put only by that node's role,
  * any other `lifekeeper.*` source by nobody but the node roles, and `routekeeper` only by routekeeper's own
  * function roles. (The signature check stays the last word: a node role can still post its own source.)
  */
-export const busPolicy = (config: RoutekeeperConfig, stage: string): Json => {
+export const busPolicy = (
+  config: RoutekeeperConfig,
+  stage: string,
+  origin = 'configuration',
+): Json => {
   const bus = inAccount('events', `event-bus/routekeeper-${stage}`);
-  const nodes = config.clusters.flatMap((c) =>
-    c.nodes.map((n) => ({
-      source: sourceOf(c.name, n.name),
-      roleArn: n.roleArn,
-      id: `${c.name}-${n.name}`,
-    })),
-  );
+  const nodes = nodeRoles(config, origin);
   const sid = (text: string) => text.replace(/[^A-Za-z0-9]/g, '');
   const putEvents = { Principal: '*', Action: 'events:PutEvents', Resource: bus };
-  const roles = nodes.flatMap((n) => (n.roleArn === undefined ? [] : [n.roleArn]));
   const statements: Json[] = [];
   for (const node of nodes) {
-    if (node.roleArn !== undefined) {
-      statements.push({
+    statements.push(
+      {
         Sid: sid(`AllowNode${node.id}OwnSource`),
         Effect: 'Allow',
         Principal: { AWS: node.roleArn },
@@ -261,19 +337,17 @@ export const busPolicy = (config: RoutekeeperConfig, stage: string): Json => {
             'events:detail-type': [FAILOVER, HEARTBEAT],
           },
         },
-      });
-    }
-    statements.push({
-      Sid: sid(`DenyNode${node.id}SourceToOthers`),
-      Effect: 'Deny',
-      ...putEvents,
-      Condition: {
-        'ForAnyValue:StringEquals': { 'events:source': [node.source] },
-        ...(node.roleArn === undefined
-          ? {}
-          : { ArnNotEquals: { 'aws:PrincipalArn': node.roleArn } }),
       },
-    });
+      {
+        Sid: sid(`DenyNode${node.id}SourceToOthers`),
+        Effect: 'Deny',
+        ...putEvents,
+        Condition: {
+          'ForAnyValue:StringEquals': { 'events:source': [node.source] },
+          ArnNotEquals: { 'aws:PrincipalArn': node.roleArn },
+        },
+      },
+    );
   }
   statements.push(
     {
@@ -282,7 +356,7 @@ export const busPolicy = (config: RoutekeeperConfig, stage: string): Json => {
       ...putEvents,
       Condition: {
         'ForAnyValue:StringLike': { 'events:source': ['lifekeeper.*'] },
-        ...(roles.length === 0 ? {} : { ArnNotEquals: { 'aws:PrincipalArn': roles } }),
+        ArnNotEquals: { 'aws:PrincipalArn': nodes.map((n) => n.roleArn) },
       },
     },
     {
@@ -298,6 +372,17 @@ export const busPolicy = (config: RoutekeeperConfig, stage: string): Json => {
   return { Version: '2012-10-17', Statement: statements };
 };
 
+/** Accepted node clock difference, both directions (the heartbeat function's TIMESTAMP_TOLERANCE_SECONDS). */
+export const TIMESTAMP_TOLERANCE_SECONDS = 300;
+
+/**
+ * How long a node event may wait: EventBridge's retries to reach the heartbeat function, then Lambda's async
+ * retries. Together they stay a minute under the tolerance (room for node clock skew and lk-notify's own
+ * retries), so a late event is dead-lettered with its reason (EventAgeExceeded) instead of reaching the
+ * function only to be rejected TooOld. 60 s is the least either service accepts.
+ */
+export const NODE_EVENT_MAX_AGE = { ruleSeconds: 60, invokeSeconds: 180 } as const;
+
 export interface StackValues {
   readonly configPath: string;
   readonly region: string;
@@ -308,6 +393,10 @@ export interface StackValues {
   readonly driftPeriod: number;
   readonly heartbeatStatements: Statement[];
   readonly busPolicy: Json;
+  readonly routeSwitchStateStatements: Statement[];
+  readonly timestampToleranceSeconds: string;
+  readonly nodeEventRuleMaxAgeSeconds: number;
+  readonly nodeEventInvokeMaxAgeSeconds: number;
 }
 
 export const stackValues = (stage: string, env: NodeJS.ProcessEnv = process.env): StackValues => {
@@ -322,6 +411,10 @@ export const stackValues = (stage: string, env: NodeJS.ProcessEnv = process.env)
     driftSchedule: config.driftSchedule,
     driftPeriod: Math.max(60, schedulePeriodSeconds(config.driftSchedule)),
     heartbeatStatements: heartbeatStatements(config),
-    busPolicy: busPolicy(config, stage),
+    busPolicy: busPolicy(config, stage, `configuration file ${configPath}`),
+    routeSwitchStateStatements: routeSwitchStateStatements(),
+    timestampToleranceSeconds: String(TIMESTAMP_TOLERANCE_SECONDS),
+    nodeEventRuleMaxAgeSeconds: NODE_EVENT_MAX_AGE.ruleSeconds,
+    nodeEventInvokeMaxAgeSeconds: NODE_EVENT_MAX_AGE.invokeSeconds,
   };
 };

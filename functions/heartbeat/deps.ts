@@ -53,6 +53,11 @@ export const buildDeps = (
       stores,
       { ssm: makeSsmClient(clients), secrets: makeSecretsManagerClient(clients) },
       intEnv('KEY_CACHE_SECONDS', 300, env),
+      (cluster, parameter) =>
+        logger.warn('HMAC secret in a parameter that is not a SecureString; it is not trusted', {
+          cluster,
+          parameter,
+        }),
     ),
     now,
     { refreshIntervalMs: intEnv('KEY_REFRESH_INTERVAL_SECONDS', 60, env) * 1000 },

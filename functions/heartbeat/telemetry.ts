@@ -1,16 +1,22 @@
 import type { IngestOutcome } from '../../shared/domain/intake/apply';
 import type { MetricPoint, Telemetry } from '../../shared/telemetry';
 
+/** The `notification` dimension value of a rejected failover claim. */
+export const FAILOVER_CLAIM = 'FailoverClaim';
+
 /**
  * One log line and the metrics of an outcome. Rejections are counted by reason; heartbeats give clock skew
  * and heartbeat age per node. Only decisions and identifiers are logged: never the body, a signature or key.
  */
 export const ingestTelemetry = (outcome: IngestOutcome): Telemetry => {
   if (outcome.kind === 'Rejected') {
+    // A refused failover claim (too old, bad signature, ...) is a failover that did not happen: it has its
+    // own dimension, alarmed at one (serverless.yml FailoverClaimRejectedAlarm).
+    const claim = outcome.notification === 'failover';
     return {
       lines: [
         {
-          level: 'warn',
+          level: claim ? 'error' : 'warn',
           message: `node notification rejected: ${outcome.reason}`,
           fields: { outcome },
         },
@@ -24,6 +30,16 @@ export const ingestTelemetry = (outcome: IngestOutcome): Telemetry => {
           dimensions: { reason: outcome.reason },
         },
         { name: 'NodeEventRejected', unit: 'Count', value: 1 },
+        ...(claim
+          ? [
+              {
+                name: 'NodeEventRejected',
+                unit: 'Count',
+                value: 1,
+                dimensions: { notification: FAILOVER_CLAIM },
+              } as const,
+            ]
+          : []),
       ],
     };
   }

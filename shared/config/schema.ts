@@ -1,7 +1,14 @@
 import { z } from 'zod';
-import { cidrContains, isNetworkAddress, normaliseVip, parseCidr, parseIpv4 } from '../core/ip';
+import {
+  type Cidr as CidrBlock,
+  cidrContains,
+  isNetworkAddress,
+  normaliseVip,
+  parseCidr,
+  parseIpv4,
+} from '../core/ip';
 import { awsIdPattern, NAME, NAME_RULE } from '../core/names';
-import { ConfiguredPublicKey, KEY_STORE_PATTERN } from './keys';
+import { ConfiguredPublicKey, KEY_STORE_PATTERN, parseKeyStoreRef } from './keys';
 
 /**
  * The configuration of one stage: the LifeKeeper clusters routekeeper manages.
@@ -59,7 +66,10 @@ export const NodeConfig = z.strictObject({
   name: Name,
   instanceId: InstanceId,
   eniId: EniId,
-  /** The node's instance role: the only principal the bus lets put `lifekeeper.<cluster>.<node>` events. */
+  /**
+   * The node's instance role: the only principal the bus lets put `lifekeeper.<cluster>.<node>` events.
+   * Required to package (serverless/stack.ts names a node without it); local runs need no bus policy.
+   */
   roleArn: RoleArn.optional(),
 });
 
@@ -121,6 +131,48 @@ export const ClusterConfig = z.strictObject({
 const duplicates = (values: readonly string[]): string[] =>
   values.filter((value, index) => values.indexOf(value) !== index);
 
+/**
+ * Special-purpose IPv4 ranges (RFC 6890) that can never be a VIP: no route table may point them at an ENI,
+ * or doing so would shadow something the instances rely on (169.254.0.0/16 holds the instance metadata
+ * service). The first match names the range, so the broadcast address is listed before 240.0.0.0/4.
+ */
+const RESERVED_VIP_RANGES = (
+  [
+    ['255.255.255.255/32', 'limited broadcast'],
+    ['0.0.0.0/8', '"this network"'],
+    ['127.0.0.0/8', 'loopback'],
+    ['169.254.0.0/16', 'link-local: the instance metadata service, Amazon DNS and NTP'],
+    ['224.0.0.0/4', 'multicast'],
+    ['240.0.0.0/4', 'reserved'],
+    ['192.0.0.0/24', 'IETF protocol assignments'],
+    ['192.0.2.0/24', 'documentation, TEST-NET-1'],
+    ['198.51.100.0/24', 'documentation, TEST-NET-2'],
+    ['203.0.113.0/24', 'documentation, TEST-NET-3'],
+    ['198.18.0.0/15', 'benchmarking'],
+    ['192.88.99.0/24', 'deprecated 6to4 relay anycast'],
+  ] as const
+).map(([text, label]) => ({ cidr: parseCidr(text) as CidrBlock, label }));
+
+/** The special-purpose range an address lies in, as `<cidr> (<what it is>)`. */
+export const reservedRangeOf = (address: number): string | undefined => {
+  const range = RESERVED_VIP_RANGES.find((r) => cidrContains(r.cidr, address));
+  return range === undefined ? undefined : `${range.cidr.text} (${range.label})`;
+};
+
+/**
+ * One key store per cluster: the key id binds a key to a node name, not to a cluster, so a store read by two
+ * clusters makes cluster A's node key verify as cluster B's node of the same name. Secrets compare by name
+ * (an ARN names its secret before the 6-character suffix Secrets Manager appends).
+ */
+const keyStoreIdentity = (text: string): string => {
+  const ref = parseKeyStoreRef(text);
+  if (ref === undefined || ref.kind === 'ssm') return text;
+  const arn = /^arn:[^:]+:secretsmanager:[^:]+:\d{12}:secret:(.+?)(-[A-Za-z0-9]{6})?$/.exec(
+    ref.secretId,
+  );
+  return `secretsmanager:${arn?.[1] ?? ref.secretId}`;
+};
+
 export const RoutekeeperConfig = z
   .strictObject({
     $schema: z.string().optional(),
@@ -136,8 +188,46 @@ export const RoutekeeperConfig = z
   })
   .superRefine((config, ctx) => {
     const seenVips = new Map<string, string>();
+    // Across clusters: the first cluster (and node) that uses a key store, role or ENI.
+    const keyStores = new Map<string, string>();
+    const roles = new Map<string, { cluster: string; node: string }>();
+    const enis = new Map<string, { cluster: string; node: string }>();
     config.clusters.forEach((cluster, c) => {
       const at = (...path: (string | number)[]) => ['clusters', c, ...path];
+      const keyStore = cluster.signing?.keyStore;
+      if (keyStore !== undefined) {
+        const owner = keyStores.get(keyStoreIdentity(keyStore));
+        if (owner !== undefined && owner !== cluster.name) {
+          ctx.addIssue({
+            code: 'custom',
+            path: at('signing', 'keyStore'),
+            message: `key store ${keyStore} is already the key store of cluster "${owner}"; a node key in a shared store would verify as a node of either cluster`,
+          });
+        }
+        keyStores.set(keyStoreIdentity(keyStore), owner ?? cluster.name);
+      }
+      cluster.nodes.forEach((node, n) => {
+        const role = node.roleArn === undefined ? undefined : roles.get(node.roleArn);
+        if (role !== undefined && role.cluster !== cluster.name) {
+          ctx.addIssue({
+            code: 'custom',
+            path: at('nodes', n, 'roleArn'),
+            message: `role ${node.roleArn} is already the role of node "${role.node}" in cluster "${role.cluster}"; each node needs its own role to bind it to its own event source`,
+          });
+        }
+        if (node.roleArn !== undefined && role === undefined) {
+          roles.set(node.roleArn, { cluster: cluster.name, node: node.name });
+        }
+        const eni = enis.get(node.eniId);
+        if (eni !== undefined && eni.cluster !== cluster.name) {
+          ctx.addIssue({
+            code: 'custom',
+            path: at('nodes', n, 'eniId'),
+            message: `ENI ${node.eniId} is already the ENI of node "${eni.node}" in cluster "${eni.cluster}"`,
+          });
+        }
+        if (eni === undefined) enis.set(node.eniId, { cluster: cluster.name, node: node.name });
+      });
       for (const name of duplicates(cluster.nodes.map((n) => n.name))) {
         ctx.addIssue({
           code: 'custom',
@@ -181,6 +271,15 @@ export const RoutekeeperConfig = z
         .filter((c) => c !== undefined);
       cluster.vips.forEach((vip, v) => {
         const address = parseIpv4(vip.address) as number;
+        // An address that failed its own field check is reported there, not here.
+        const reserved = Number.isInteger(address) ? reservedRangeOf(address) : undefined;
+        if (reserved !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: at('vips', v, 'address'),
+            message: `VIP ${vip.address} lies in ${reserved}; a VIP must be a routable unicast address`,
+          });
+        }
         for (const cidr of vpcCidrs) {
           if (cidrContains(cidr, address)) {
             ctx.addIssue({

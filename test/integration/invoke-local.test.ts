@@ -24,7 +24,15 @@ describe('serverless invoke local', () => {
     const topology = await buildTopology(aws.ec2);
     const tables = await createTables(aws.dynamodb, 'invoke-local');
     await createBusTap(aws, 'routekeeper-invoke-local', [COMPLETED]);
-    const configPath = writeConfig(topologyConfig(topology));
+    // serverless.yml derives the bus policy from the node roles, so even invoke local needs them.
+    const config = topologyConfig(topology);
+    for (const cluster of config.clusters) {
+      cluster.nodes = cluster.nodes.map((node) => ({
+        ...node,
+        roleArn: `arn:aws:iam::123456789012:role/${cluster.name}-${node.name}`,
+      }));
+    }
+    const configPath = writeConfig(config);
     const eventPath = join(mkdtempSync(join(tmpdir(), 'routekeeper-event-')), 'event.json');
     writeFileSync(
       eventPath,

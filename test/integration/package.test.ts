@@ -5,42 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-
-const ROOT = resolve(__dirname, '../..');
-
-const packageStack = (
-  outDir: string,
-  env: Record<string, string> = {},
-  extraArgs: string[] = [],
-) => {
-  const childEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    HOME: mkdtempSync(join(tmpdir(), 'sls-home-')),
-    ...env,
-  };
-  for (const name of [
-    'AWS_ACCESS_KEY_ID',
-    'AWS_SECRET_ACCESS_KEY',
-    'AWS_SESSION_TOKEN',
-    'AWS_PROFILE',
-    'AWS_ENDPOINT_URL',
-  ]) {
-    delete childEnv[name];
-  }
-  return spawnSync(
-    join(ROOT, 'node_modules/.bin/serverless'),
-    ['package', '--stage', 'dev', '--package', outDir, ...extraArgs],
-    {
-      cwd: ROOT,
-      env: childEnv,
-      input: '',
-      encoding: 'utf8',
-      timeout: 180_000,
-    },
-  );
-};
+import { packagedTemplate, packageStack, ROOT, TEMPLATE_FILE } from '../support/package-stack';
 
 type Template = {
   Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -49,6 +16,7 @@ type Template = {
 type AlarmProperties = {
   AlarmName: string;
   MetricName?: string;
+  Dimensions?: { Name: string; Value: unknown }[];
   Namespace?: string;
   TreatMissingData?: string;
   AlarmActions: unknown[];
@@ -71,20 +39,14 @@ describe('serverless package', () => {
   let template: Template;
 
   beforeAll(() => {
-    outDir = mkdtempSync(join(tmpdir(), 'routekeeper-package-'));
-    const result = packageStack(outDir);
-    if (result.status !== 0)
-      throw new Error(`serverless package failed:\n${result.stdout}\n${result.stderr}`);
-    template = JSON.parse(
-      readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'),
-    );
+    ({ outDir, template } = packagedTemplate<Template>());
   }, 180_000);
 
   it('produces a template that cfn-lint accepts', () => {
     // Act
     const lint = spawnSync(
       'cfn-lint',
-      ['--ignore-checks', 'W3005', '--', join(outDir, 'cloudformation-template-update-stack.json')],
+      ['--ignore-checks', 'W3005', '--', join(outDir, TEMPLATE_FILE)],
       { encoding: 'utf8' },
     );
     // Assess
@@ -120,42 +82,75 @@ describe('serverless package', () => {
       'transit-gateway-route-table/tgw-rtb-0a1b2c3d4e5f60718',
     );
     expect(JSON.stringify(tgw?.Resource)).not.toContain('"*"');
-    const dynamo = statements.find((s) => JSON.stringify(s.Action).includes('dynamodb:'));
-    expect(dynamo?.Resource).toEqual([
-      { 'Fn::GetAtt': ['StateTable', 'Arn'] },
-      { 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] },
+    const tables = statements.filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
+    expect(tables.map((s) => [s.Resource, s.Action])).toEqual([
+      [{ 'Fn::GetAtt': ['StateTable', 'Arn'] }, ['dynamodb:GetItem', 'dynamodb:UpdateItem']],
+      [
+        { 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] },
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      ],
     ]);
   });
 
-  it('caps event age at 10 minutes on every rule target and async invoke config, with a dead-letter queue on each', () => {
-    // Act
+  /** The rule targets and async invoke configurations of one function. */
+  const delivery = (functionResource: string) => {
     const resources = Object.values(template.Resources);
-    // Event-driven functions (routeSwitch, heartbeat); the scheduled drift check has its own rules.
-    const eventDriven = (r: (typeof resources)[number]) =>
-      /RouteSwitchLambdaFunction|HeartbeatLambdaFunction/.test(JSON.stringify(r.Properties));
-    const rules = resources.filter((r) => r.Type === 'AWS::Events::Rule' && eventDriven(r));
-    const invokeConfigs = resources.filter(
-      (r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && eventDriven(r),
-    );
-    // Assess
-    expect(rules).toHaveLength(2);
-    expect(invokeConfigs).toHaveLength(2);
-    for (const rule of rules) {
-      expect(rule.Properties.Targets).toEqual([
+    const of = (r: (typeof resources)[number]) =>
+      JSON.stringify(r.Properties).includes(`"${functionResource}"`);
+    return {
+      rules: resources.filter((r) => r.Type === 'AWS::Events::Rule' && of(r)),
+      invokeConfigs: resources.filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && of(r)),
+    };
+  };
+
+  it('dead-letters every undelivered or failed event of routeSwitch and heartbeat', () => {
+    for (const fn of ['RouteSwitchLambdaFunction', 'HeartbeatLambdaFunction']) {
+      // Act
+      const { rules, invokeConfigs } = delivery(fn);
+      // Assess
+      expect(rules, fn).toHaveLength(1);
+      expect(invokeConfigs, fn).toHaveLength(1);
+      expect(rules[0]?.Properties.Targets).toEqual([
         expect.objectContaining({
-          RetryPolicy: { MaximumEventAgeInSeconds: 600, MaximumRetryAttempts: 20 },
           DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
         }),
       ]);
-    }
-    for (const invokeConfig of invokeConfigs) {
-      expect(invokeConfig.Properties).toMatchObject({
-        MaximumEventAgeInSeconds: 600,
+      expect(invokeConfigs[0]?.Properties).toMatchObject({
         DestinationConfig: {
           OnFailure: { Destination: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
         },
       });
     }
+  });
+
+  it('caps a route switch request at 10 minutes of delivery and retries', () => {
+    // Act
+    const { rules, invokeConfigs } = delivery('RouteSwitchLambdaFunction');
+    // Assess
+    expect(rules[0]?.Properties.Targets).toEqual([
+      expect.objectContaining({
+        RetryPolicy: { MaximumEventAgeInSeconds: 600, MaximumRetryAttempts: 20 },
+      }),
+    ]);
+    expect(invokeConfigs[0]?.Properties).toMatchObject({ MaximumEventAgeInSeconds: 600 });
+  });
+
+  it('dead-letters a node event before it is older than the timestamp tolerance, instead of rejecting it TooOld', () => {
+    // Prepare
+    const environment = template.Resources.HeartbeatLambdaFunction?.Properties.Environment as
+      | { Variables: Record<string, string> }
+      | undefined;
+    const tolerance = Number(environment?.Variables.TIMESTAMP_TOLERANCE_SECONDS);
+    // Act
+    const { rules, invokeConfigs } = delivery('HeartbeatLambdaFunction');
+    const targets = rules[0]?.Properties.Targets as {
+      RetryPolicy: { MaximumEventAgeInSeconds: number };
+    }[];
+    const ruleAge = targets[0]?.RetryPolicy.MaximumEventAgeInSeconds as number;
+    const invokeAge = invokeConfigs[0]?.Properties.MaximumEventAgeInSeconds as number;
+    // Assess: EventBridge retries first, then Lambda's async queue; together they stay inside the window.
+    expect(tolerance).toBe(300);
+    expect(ruleAge + invokeAge).toBeLessThanOrEqual(tolerance);
   });
 
   it('routes every lifekeeper.* node event, and only those, to the heartbeat function', () => {
@@ -229,10 +224,11 @@ describe('serverless package', () => {
     const statements = role.Policies.flatMap((p) => p.PolicyDocument.Statement);
     const bySid = new Map(statements.map((s) => [s.Sid, s]));
     // Assess
-    expect(bySid.get('DedupeAndLiveness')?.Resource).toEqual([
-      { 'Fn::GetAtt': ['DedupeTable', 'Arn'] },
-      { 'Fn::GetAtt': ['LivenessTable', 'Arn'] },
-    ]);
+    expect(bySid.get('DedupeRecords')?.Resource).toEqual({ 'Fn::GetAtt': ['DedupeTable', 'Arn'] });
+    expect(bySid.get('RecordLiveness')).toMatchObject({
+      Action: ['dynamodb:UpdateItem'],
+      Resource: { 'Fn::GetAtt': ['LivenessTable', 'Arn'] },
+    });
     expect(bySid.get('ReadFenceRecords')).toMatchObject({
       Action: ['dynamodb:GetItem'],
       Resource: [{ 'Fn::GetAtt': ['StateTable', 'Arn'] }],
@@ -267,13 +263,7 @@ describe('serverless package: drift function, alarms and dashboard', () => {
   let template: Template;
 
   beforeAll(() => {
-    const outDir = mkdtempSync(join(tmpdir(), 'routekeeper-package-alarms-'));
-    const result = packageStack(outDir, {}, ['--param', 'alarmEmail=ops@example.com']);
-    if (result.status !== 0)
-      throw new Error(`serverless package failed:\n${result.stdout}\n${result.stderr}`);
-    template = JSON.parse(
-      readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'),
-    );
+    ({ template } = packagedTemplate<Template>({}, ['--param', 'alarmEmail=ops@example.com']));
   }, 180_000);
 
   it('schedules the drift function at the configured rate (default one minute)', () => {
@@ -352,6 +342,29 @@ describe('serverless package: drift function, alarms and dashboard', () => {
     expect(byMetric('Errors')).toHaveLength(3);
     expect(byMetric('Throttles')).toHaveLength(3);
     for (const alarm of all) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+  });
+
+  it('alarms on the first rejected failover claim', () => {
+    // Act
+    const claims = alarms(template).filter(
+      (a) =>
+        a.MetricName === 'NodeEventRejected' &&
+        JSON.stringify(a.Dimensions) ===
+          JSON.stringify([
+            { Name: 'service', Value: 'routekeeper' },
+            { Name: 'notification', Value: 'FailoverClaim' },
+          ]),
+    );
+    // Assess
+    expect(claims).toHaveLength(1);
+    expect(claims[0]).toMatchObject({
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
   });
 
   it('treats missing data as breaching for the heartbeat and drift-running alarms', () => {

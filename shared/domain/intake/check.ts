@@ -30,6 +30,8 @@ export interface Rejection {
   readonly detail: string;
   readonly source?: string;
   readonly msgId?: string;
+  /** What the node sent, once the envelope parsed: a refused failover claim is a lost failover. */
+  readonly notification?: 'failover' | 'heartbeat';
 }
 
 export type NodeCommand =
@@ -67,7 +69,7 @@ export const dedupeWindowSeconds = (toleranceSeconds: number): number => 2 * tol
 export const rejection = (
   reason: RejectReason,
   detail: string,
-  context: { source?: string; msgId?: string } = {},
+  context: Pick<Rejection, 'source' | 'msgId' | 'notification'> = {},
 ): Rejection => ({ kind: 'Rejected', reason, detail, ...context });
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -131,8 +133,9 @@ export const checkNotification = async (
 ): Promise<VerifiedNotification | Rejection> => {
   const { source, detail } = event;
   const detailType = event['detail-type'];
+  const notification = detailType === FAILOVER ? 'failover' : 'heartbeat';
   const reject = (reason: RejectReason, text: string) =>
-    rejection(reason, text, { source, msgId: detail.msgId });
+    rejection(reason, text, { source, msgId: detail.msgId, notification });
 
   if (detail.lkrc !== SCHEME_VERSION) {
     return reject('BadVersion', `scheme version "${detail.lkrc}" is not supported`);

@@ -2,13 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CLUSTER } from '../../../../dev/guide';
 import { CONFIG_ENV, loadConfigFile, loadConfigFromEnv } from '../../../../shared/config/load';
 import {
   ConfigError,
   parseConfig,
   type RoutekeeperConfigInput,
 } from '../../../../shared/config/schema';
-import { fixtureConfigInput } from '../../../support/guide';
+import { fixtureConfigInput, ID } from '../../../support/guide';
 
 type Raw = RoutekeeperConfigInput & {
   clusters: (RoutekeeperConfigInput['clusters'][number] & Record<string, unknown>)[];
@@ -51,10 +52,21 @@ const secondCluster = (raw: Raw) => {
   other.vpcId = 'vpc-0b1b2c3d4e5f60718';
   other.vpcCidrs = ['10.2.0.0/16'];
   other.nodes = [
-    { name: 'node1', instanceId: 'i-0b1b2c3d4e5f60711', eniId: 'eni-0b1b2c3d4e5f60711' },
-    { name: 'node2', instanceId: 'i-0b1b2c3d4e5f60722', eniId: 'eni-0b1b2c3d4e5f60722' },
+    {
+      name: 'node1',
+      instanceId: 'i-0b1b2c3d4e5f60711',
+      eniId: 'eni-0b1b2c3d4e5f60711',
+      roleArn: 'arn:aws:iam::123456789012:role/lk-dr-node1',
+    },
+    {
+      name: 'node2',
+      instanceId: 'i-0b1b2c3d4e5f60722',
+      eniId: 'eni-0b1b2c3d4e5f60722',
+      roleArn: 'arn:aws:iam::123456789012:role/lk-dr-node2',
+    },
   ];
   other.vips = [{ address: '10.3.0.10', routeTables: ['rtb-0b1b2c3d4e5f60701'] }];
+  other.signing = { keyStore: 'ssm:/routekeeper/dev/lk-dr/keys' };
   return other;
 };
 
@@ -446,6 +458,116 @@ describe('parseConfig', () => {
         '  - clusters[0].vpcId: must be a VPC id like vpc-0123456789abcdef0',
     );
   });
+});
+
+describe('parseConfig: one cluster never vouches for another', () => {
+  /** A second cluster that shares one thing with the first. */
+  const sharing = (
+    share: (first: Raw['clusters'][number], second: Raw['clusters'][number]) => void,
+  ) => {
+    const raw = validRaw();
+    const other = secondCluster(raw);
+    share(cluster(raw), other);
+    raw.clusters.push(other);
+    return raw;
+  };
+
+  it('accepts two clusters that share nothing', () => {
+    // Prepare
+    const raw = sharing(() => {});
+    // Act
+    const config = parseConfig(raw);
+    // Assess
+    expect(config.clusters.map((c) => c.name)).toEqual([CLUSTER, 'lk-dr']);
+  });
+
+  it.each<{
+    what: string;
+    problem: string;
+    share: (first: Raw['clusters'][number], second: Raw['clusters'][number]) => void;
+  }>([
+    {
+      what: 'an SSM key store',
+      problem: `clusters[1].signing.keyStore: key store ssm:/routekeeper/dev/${CLUSTER}/keys is already the key store of cluster "${CLUSTER}"; a node key in a shared store would verify as a node of either cluster`,
+      share: (first, second) => {
+        second.signing = { keyStore: first.signing?.keyStore as string };
+      },
+    },
+    {
+      what: 'a Secrets Manager key store, once by name and once by ARN',
+      problem: `clusters[1].signing.keyStore: key store secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:routekeeper/keys-AbCdEf is already the key store of cluster "${CLUSTER}"; a node key in a shared store would verify as a node of either cluster`,
+      share: (first, second) => {
+        first.signing = { keyStore: 'secretsmanager:routekeeper/keys' };
+        second.signing = {
+          keyStore:
+            'secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:routekeeper/keys-AbCdEf',
+        };
+      },
+    },
+    {
+      what: 'a node role',
+      problem: `clusters[1].nodes[0].roleArn: role arn:aws:iam::123456789012:role/${CLUSTER}-node1 is already the role of node "node1" in cluster "${CLUSTER}"; each node needs its own role to bind it to its own event source`,
+      share: (first, second) => {
+        const [node] = second.nodes;
+        if (node) node.roleArn = first.nodes[0]?.roleArn;
+      },
+    },
+    {
+      what: 'an ENI',
+      problem: `clusters[1].nodes[1].eniId: ENI ${ID.node2.eni} is already the ENI of node "node2" in cluster "${CLUSTER}"`,
+      share: (first, second) => {
+        const node = second.nodes[1];
+        if (node) node.eniId = first.nodes[1]?.eniId as string;
+      },
+    },
+  ])('rejects two clusters sharing $what', ({ problem, share }) => {
+    // Prepare
+    const raw = sharing(share);
+    // Act
+    const error = configError(raw);
+    // Assess
+    expect(error.problems).toEqual([problem]);
+  });
+});
+
+describe('parseConfig: a VIP is a routable unicast address', () => {
+  it.each([
+    ['0.0.0.0', '0.0.0.0/8 ("this network")'],
+    ['255.255.255.255', '255.255.255.255/32 (limited broadcast)'],
+    ['127.0.0.1', '127.0.0.0/8 (loopback)'],
+    ['224.0.0.5', '224.0.0.0/4 (multicast)'],
+    ['239.255.255.250', '224.0.0.0/4 (multicast)'],
+    [
+      '169.254.169.254',
+      '169.254.0.0/16 (link-local: the instance metadata service, Amazon DNS and NTP)',
+    ],
+    ['240.0.0.1', '240.0.0.0/4 (reserved)'],
+    ['192.0.2.10', '192.0.2.0/24 (documentation, TEST-NET-1)'],
+    ['198.18.0.10', '198.18.0.0/15 (benchmarking)'],
+  ])('rejects the VIP %s, naming the range %s', (address, range) => {
+    // Prepare
+    const raw = validRaw();
+    vip(raw).address = address;
+    // Act
+    const error = configError(raw);
+    // Assess
+    expect(error.problems).toEqual([
+      `clusters[0].vips[0].address: VIP ${address} lies in ${range}; a VIP must be a routable unicast address`,
+    ]);
+  });
+
+  it.each(['10.1.0.10', '172.31.255.254', '192.168.10.1', '100.64.0.10'])(
+    'accepts the private VIP %s',
+    (address) => {
+      // Prepare
+      const raw = validRaw();
+      vip(raw).address = address;
+      // Act
+      const config = parseConfig(raw);
+      // Assess
+      expect(config.clusters[0]?.vips[0]?.address).toBe(address);
+    },
+  );
 });
 
 describe('loadConfigFile', () => {
