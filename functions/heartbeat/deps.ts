@@ -19,7 +19,8 @@ import type { Clock } from '../../shared/core/ports';
 import { type ApplyOnce, applyNotification, DUPLICATE } from '../../shared/domain/intake/apply';
 import type { CheckDeps, VerifiedNotification } from '../../shared/domain/intake/check';
 import { makeKeyring } from '../../shared/domain/intake/keyring';
-import { logger } from '../../shared/telemetry';
+import { emit, logger } from '../../shared/telemetry';
+import { keyStoreOutageTelemetry } from './telemetry';
 
 export interface HeartbeatDeps extends CheckDeps {
   /** applyNotification at most once per `source#msgId` (Powertools idempotency on the dedupe table). */
@@ -52,8 +53,14 @@ export const buildDeps = (
     ),
     now,
     { refreshIntervalMs: intEnv('KEY_REFRESH_INTERVAL_SECONDS', 60, env) * 1000 },
-    (cluster, positions) =>
-      logger.warn('key store holds invalid key entries; they are ignored', { cluster, positions }),
+    {
+      invalidEntries: (cluster, positions) =>
+        logger.warn('key store holds invalid key entries; they are ignored', {
+          cluster,
+          positions,
+        }),
+      storeUnavailable: (cluster, error) => emit(keyStoreOutageTelemetry(cluster, error)),
+    },
   );
 
   const applyDeps = {
