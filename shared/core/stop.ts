@@ -16,7 +16,7 @@ export const currentStopSignal = (): AbortSignal | undefined => scope.getStore()
 
 /** Run `work` under `signal`: it rejects with the signal's reason, as a retryable AwsCallError, when the signal fires. */
 export const runUntil = async <T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> => {
-  let onAbort = () => undefined as void;
+  let onAbort: () => void = () => undefined;
   const stopped = new Promise<never>((_, reject) => {
     onAbort = () => reject(toAwsCallError(signal.reason));
     if (signal.aborted) onAbort();
