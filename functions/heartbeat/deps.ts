@@ -16,6 +16,7 @@ import { intEnv, requireEnv } from '../../shared/config/env';
 import { type KeyStoreRef, parseKeyStoreRef } from '../../shared/config/keys';
 import { loadConfigFromEnv } from '../../shared/config/load';
 import type { Clock } from '../../shared/core/ports';
+import { runUntil, stopBeforeTimeout } from '../../shared/core/stop';
 import { type ApplyOnce, applyNotification, DUPLICATE } from '../../shared/domain/intake/apply';
 import type { CheckDeps, VerifiedNotification } from '../../shared/domain/intake/check';
 import { makeKeyring } from '../../shared/domain/intake/keyring';
@@ -36,6 +37,8 @@ export const buildDeps = (
   const config = loadConfigFromEnv(env);
   const toleranceSeconds = intEnv('TIMESTAMP_TOLERANCE_SECONDS', 300, env);
   const clients = { endpoint: env.AWS_ENDPOINT_URL };
+  const stopMarginMs = intEnv('STOP_BEFORE_TIMEOUT_MS', 2_000, env);
+  let stop = new AbortController().signal;
   const dynamodb = makeDynamoDbClient(clients);
   const documents = makeDocumentClient(dynamodb);
 
@@ -80,20 +83,24 @@ export const buildDeps = (
       onReplay: () => DUPLICATE,
     },
   );
+  // Both effects stop (retryable, so Lambda retries the event) before the function's timeout.
   return {
     config,
-    keyring,
+    keyring: { lookup: (cluster, kids) => runUntil(stop, () => keyring.lookup(cluster, kids)) },
     now,
     toleranceSeconds,
     applyOnce: async (notification) => {
       try {
-        return await once.run({ ...notification });
+        return await runUntil(stop, () => once.run({ ...notification }));
       } catch (error) {
         // The same message is being applied right now; that invocation owns the effect.
         if (error instanceof IdempotencyAlreadyInProgressError) return DUPLICATE;
         throw error;
       }
     },
-    registerContext: (context) => once.config.registerLambdaContext(context),
+    registerContext: (context) => {
+      stop = stopBeforeTimeout(context.getRemainingTimeInMillis(), stopMarginMs);
+      once.config.registerLambdaContext(context);
+    },
   };
 };

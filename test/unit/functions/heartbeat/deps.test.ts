@@ -7,9 +7,19 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import vectors from '../../../../docs/test-vectors.json';
 import { buildDeps } from '../../../../functions/heartbeat/deps';
+import { makeHandler } from '../../../../functions/heartbeat/handler';
 import { metrics } from '../../../../shared/telemetry';
+import { lambdaContext } from '../../../support/events';
+import { demoConfig, failoverEvent, T0 } from '../../../support/lkrc';
+import { type StalledServer, startStalledServer } from '../../../support/stalled-server';
 
 const ssm = mockClient(SSMClient);
+
+const writeConfig = (config: unknown) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'routekeeper-heartbeat-deps-')), 'config.json');
+  writeFileSync(path, JSON.stringify(config));
+  return path;
+};
 
 const configWithPublicKey = () => {
   const config = JSON.parse(readFileSync('test/fixtures/config/valid.json', 'utf8'));
@@ -17,14 +27,15 @@ const configWithPublicKey = () => {
   config.clusters[0].signing.publicKeys = [
     { kid: 'node2.2026-11', node: 'node2', publicKey: node2.publicKey },
   ];
-  const path = join(mkdtempSync(join(tmpdir(), 'routekeeper-heartbeat-deps-')), 'config.json');
-  writeFileSync(path, JSON.stringify(config));
-  return path;
+  return writeConfig(config);
 };
 
-afterEach(() => {
+let server: StalledServer | undefined;
+afterEach(async () => {
   ssm.reset();
   vi.restoreAllMocks();
+  await server?.close();
+  server = undefined;
 });
 
 describe('heartbeat deps: key-store outage', () => {
@@ -42,4 +53,31 @@ describe('heartbeat deps: key-store outage', () => {
       1,
     ]);
   });
+});
+
+describe('heartbeat deps: remaining-time guard', () => {
+  it('fails retryable before the remaining time runs out when the key store never answers', async () => {
+    // Prepare: 1.5 s left, stop 0.5 s before; every AWS endpoint accepts and never answers.
+    ssm.restore();
+    server = await startStalledServer('stall');
+    const config = writeConfig(demoConfig({ signing: { keyStore: 'ssm:/routekeeper/keys' } }));
+    const env = {
+      ...process.env,
+      ROUTEKEEPER_CONFIG: config,
+      AWS_ENDPOINT_URL: server.url,
+      STOP_BEFORE_TIMEOUT_MS: '500',
+    };
+    const handle = makeHandler(buildDeps(env, () => new Date(T0)));
+    const started = Date.now();
+    // Act
+    const error = await handle(failoverEvent({}), lambdaContext(1_500)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const elapsedMs = Date.now() - started;
+    // Assess
+    expect(error).toMatchObject({ name: 'AwsCallError', retryable: true });
+    expect(elapsedMs).toBeGreaterThanOrEqual(900);
+    expect(elapsedMs).toBeLessThan(1_400);
+  }, 15_000);
 });
