@@ -106,11 +106,10 @@ export const makeSecretsManagerClient = (options: ClientOptions = {}) =>
 
 /**
  * lk-notify's bus client: few SDK attempts and short timeouts, because the CLI bounds its total send time
- * itself and retries entries the bus refused (FailedEntryCount > 0).
+ * itself (the abort signal it passes per send) and resends what failed retryably, a stalled attempt
+ * included, until its budget is spent.
  */
+export const LK_NOTIFY_TIMEOUTS: CallTimeouts = { connectionMs: 2_000, answerMs: 4_000 };
+
 export const makeNodeEventBridgeClient = (region: string) =>
-  new EventBridgeClient({
-    region,
-    maxAttempts: 2,
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 4_000 }),
-  });
+  new EventBridgeClient({ ...common({ region, timeouts: LK_NOTIFY_TIMEOUTS }), maxAttempts: 2 });
