@@ -31,7 +31,8 @@ Options:
   -h, --help            show this help
 
 Exit codes: 0 every check passed, 1 at least one check failed, 2 usage or configuration error,
-3 nothing failed but some checks are unknown (not verified), 4 not finished within --timeout. Progress goes to stderr; the report to stdout.
+3 nothing failed but some checks are unknown (not verified), 4 not finished within --timeout.
+Progress goes to stderr; the report to stdout.
 AWS credentials and region come from the usual AWS SDK sources; AWS_ENDPOINT_URL points at an emulator.
 `;
 
