@@ -97,12 +97,21 @@ export interface CheckClients {
   readonly events: EventBridgeClient;
 }
 
-/** Key stores of the heartbeat function (read through Powertools Parameters, which caches). */
+/**
+ * Key stores of the heartbeat function (read through Powertools Parameters, which caches). Shorter limits
+ * (about 5 s for a store that never answers), so that the keyring's fallback to configured and
+ * last-known-good keys leaves the 20 s function time for the table writes and the publish.
+ */
+export const KEY_STORE_TIMEOUTS: CallTimeouts = { connectionMs: 1_000, answerMs: 2_000 };
+
 export const makeSsmClient = (options: ClientOptions = {}) =>
-  new SSMClient({ ...common(options), maxAttempts: 3 });
+  new SSMClient({ ...common({ timeouts: KEY_STORE_TIMEOUTS, ...options }), maxAttempts: 2 });
 
 export const makeSecretsManagerClient = (options: ClientOptions = {}) =>
-  new SecretsManagerClient({ ...common(options), maxAttempts: 3 });
+  new SecretsManagerClient({
+    ...common({ timeouts: KEY_STORE_TIMEOUTS, ...options }),
+    maxAttempts: 2,
+  });
 
 /**
  * lk-notify's bus client: few SDK attempts and short timeouts, because the CLI bounds its total send time

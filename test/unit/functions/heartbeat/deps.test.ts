@@ -81,3 +81,26 @@ describe('heartbeat deps: remaining-time guard', () => {
     expect(elapsedMs).toBeLessThan(1_400);
   }, 15_000);
 });
+
+describe('heartbeat deps: a stalled key store', () => {
+  it('falls back to the configured key well inside the function timeout', async () => {
+    // Prepare: SSM accepts and never answers; 20 s left, as in AWS.
+    ssm.restore();
+    server = await startStalledServer('stall');
+    const added = vi.spyOn(metrics, 'addMetric');
+    const deps = buildDeps({
+      ...process.env,
+      ROUTEKEEPER_CONFIG: configWithPublicKey(),
+      AWS_ENDPOINT_URL: server.url,
+    });
+    deps.registerContext(lambdaContext(20_000));
+    const started = Date.now();
+    // Act
+    const keys = await deps.keyring.lookup('lk-prod', ['node2.2026-11']);
+    const elapsedMs = Date.now() - started;
+    // Assess: time left for the table writes and the publish that follow.
+    expect([...keys.keys()]).toEqual(['node2.2026-11']);
+    expect(elapsedMs).toBeLessThan(8_000);
+    expect(added.mock.calls.map(([name]) => name)).toContain('KeyStoreUnavailable');
+  }, 40_000);
+});
