@@ -23,7 +23,8 @@ import { between, type Random, seededRandom } from './seeded-random';
  * A fault-injecting HTTP proxy between the AWS SDK and the emulator. Functions reach it through
  * AWS_ENDPOINT_URL, so the real SDK (its retry strategy, its error parsing) reacts to what it injects:
  * throttling and 500s in each service's own wire format, added latency, dropped connections (before the
- * request reaches the emulator, or after it took effect), fixed error codes and PutEvents partial
+ * request reaches the emulator, or after it took effect), stalls (a connection accepted and never
+ * answered), slow bodies (an answer that trickles in), fixed error codes and PutEvents partial
  * failures. Rules choose the service, the operation or any predicate on the request, and a rate; a
  * seeded random source decides, so a run's fault mix is reproducible (its interleavings are not: they
  * depend on timing). Every call is recorded with the invocation that made it (see invocation-scope.ts).
@@ -57,7 +58,14 @@ export type Fault =
       readonly message?: string;
     }
   /** PutEvents: 200 with every entry failed (FailedEntryCount = number of entries); nothing is put. */
-  | { readonly kind: 'failedEntry' };
+  | { readonly kind: 'failedEntry' }
+  /** Accept the request and never answer, until the client gives up (closes); nothing is forwarded. */
+  | { readonly kind: 'stall' }
+  /**
+   * Forward the request (it takes effect), then send the emulator's answer with its headers at once and
+   * its body one byte every `byteMs` (default 200): a trickle that no idle timeout catches.
+   */
+  | { readonly kind: 'slowBody'; readonly byteMs?: number };
 
 /** A request as the proxy understood it. */
 export interface ProxiedCall {
@@ -129,6 +137,10 @@ export const faultLabel = (fault: Fault): string => {
       return fault.code;
     case 'failedEntry':
       return 'FailedEntryCount';
+    case 'stall':
+      return 'stall';
+    case 'slowBody':
+      return 'slow-body';
   }
 };
 
@@ -304,6 +316,30 @@ const send = (res: ServerResponse, reply: Reply) => {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Resolves when the client closes the connection (or it is already closed). */
+const closed = (res: ServerResponse) =>
+  new Promise<void>((resolve) => {
+    if (res.socket === null || res.socket.destroyed) resolve();
+    else res.socket.once('close', () => resolve());
+  });
+
+/** Headers now, the body a byte at a time; true when all of it went out before the client gave up. */
+const trickle = async (res: ServerResponse, reply: Reply, byteMs: number): Promise<boolean> => {
+  const body = Buffer.from(reply.body);
+  res.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length) });
+  let gone = false;
+  const done = closed(res).then(() => {
+    gone = true;
+  });
+  for (let i = 0; i < body.length && !gone; i++) {
+    res.write(body.subarray(i, i + 1));
+    await Promise.race([sleep(byteMs), done]);
+  }
+  if (gone) return false;
+  res.end();
+  return true;
+};
+
 export interface FaultProxyOptions {
   /** The emulator's URL. */
   readonly target: string;
@@ -395,7 +431,11 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
       req.socket.destroy();
       return finish('dropped');
     }
-    if (failure !== undefined && failure.kind !== 'drop') {
+    if (failure?.kind === 'stall') {
+      await closed(res);
+      return finish('dropped');
+    }
+    if (failure !== undefined && failure.kind !== 'drop' && failure.kind !== 'slowBody') {
       send(res, failureReply(failure, record, random));
       return finish(res.statusCode);
     }
@@ -415,6 +455,10 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
     if (failure?.kind === 'drop') {
       req.socket.destroy();
       return finish('dropped');
+    }
+    if (failure?.kind === 'slowBody') {
+      const whole = await trickle(res, reply, failure.byteMs ?? 200);
+      return finish(whole ? reply.status : 'dropped');
     }
     send(res, reply);
     finish(reply.status);

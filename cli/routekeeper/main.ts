@@ -1,11 +1,15 @@
 import { parseArgs } from 'node:util';
 import { CONFIG_ENV, loadConfigFile, stageConfigPath } from '../../shared/config/load';
 import { ConfigError } from '../../shared/config/schema';
+import { runUntil } from '../../shared/core/stop';
 import { runDoctor } from '../../shared/domain/checks/doctor';
 import { selectClusters } from '../../shared/domain/checks/run';
 import { summarise } from '../../shared/domain/checks/types';
 import { buildDoctorDeps } from './deps';
 import { formatText, toJson } from './format';
+
+/** Long enough for a few hundred route tables on a slow link; a stalled endpoint cannot hold the doctor longer. */
+export const DEFAULT_TIMEOUT_SECONDS = 120;
 
 export const USAGE = `Usage: routekeeper doctor [options]
 
@@ -22,10 +26,13 @@ Options:
   --json                print the report as JSON on stdout (format: docs/operations.md)
   --no-probes           skip the DryRun permission probes of ReplaceRoute / ReplaceTransitGatewayRoute
   --quiet               no progress output on stderr
+  --timeout <seconds>   stop after this long, whatever AWS does (default ${DEFAULT_TIMEOUT_SECONDS}; each AWS call
+                        also gives up after 2 s to connect, 5 s to answer, 3 attempts)
   -h, --help            show this help
 
 Exit codes: 0 every check passed, 1 at least one check failed, 2 usage or configuration error,
-3 nothing failed but some checks are unknown (not verified). Progress goes to stderr; the report to stdout.
+3 nothing failed but some checks are unknown (not verified), 4 not finished within --timeout.
+Progress goes to stderr; the report to stdout.
 AWS credentials and region come from the usual AWS SDK sources; AWS_ENDPOINT_URL points at an emulator.
 `;
 
@@ -59,6 +66,11 @@ export const main = async (argv: readonly string[], io: Io = processIo): Promise
     io.err(`routekeeper: unknown command "${positionals.join(' ')}"\n\n${USAGE}`);
     return 2;
   }
+  const timeoutSeconds = Number(values.timeout ?? DEFAULT_TIMEOUT_SECONDS);
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 3_600) {
+    io.err(`routekeeper: --timeout must be a whole number of seconds from 1 to 3600\n\n${USAGE}`);
+    return 2;
+  }
   const stage = values.stage ?? 'dev';
   let config: ReturnType<typeof loadConfigFile>;
   try {
@@ -82,7 +94,18 @@ export const main = async (argv: readonly string[], io: Io = processIo): Promise
     probes: !values['no-probes'],
     progress,
   });
-  const report = await runDoctor(deps, clusters);
+  const stop = AbortSignal.timeout(timeoutSeconds * 1_000);
+  let report: Awaited<ReturnType<typeof runDoctor>>;
+  try {
+    report = await runUntil(stop, () => runDoctor(deps, clusters));
+  } catch (error) {
+    if (!stop.aborted) throw error;
+    io.err(
+      `routekeeper: doctor did not finish within ${timeoutSeconds} s (--timeout): AWS did not answer in time; ` +
+        'check the network path and credentials, or allow more time with --timeout\n',
+    );
+    return 4;
+  }
   const summary = summarise(report.reports.flatMap((r) => r.results));
   // An unknown check is not verified, so it is never reported as all clear.
   const exitCode = summary.fail > 0 ? 1 : summary.unknown > 0 ? 3 : 0;
@@ -107,6 +130,7 @@ const parse = (argv: readonly string[]) =>
       json: { type: 'boolean', default: false },
       'no-probes': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      timeout: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

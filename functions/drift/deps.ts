@@ -13,12 +13,14 @@ import {
   makeTargetHistoryStore,
   makeVipRecordReader,
 } from '../../shared/aws/state-records';
-import { requireEnv } from '../../shared/config/env';
+import { intEnv, requireEnv } from '../../shared/config/env';
 import { loadConfigFromEnv } from '../../shared/config/load';
+import { runUntil, stopBeforeTimeout } from '../../shared/core/stop';
 import { type DriftRun, runDrift } from '../../shared/domain/checks/drift';
 
 export interface DriftFunctionDeps {
-  readonly checkAndRepair: () => Promise<DriftRun>;
+  /** With the invocation's remaining time, the run stops (retryable error) shortly before it runs out. */
+  readonly checkAndRepair: (remainingMs?: number) => Promise<DriftRun>;
 }
 
 /**
@@ -46,5 +48,11 @@ export const buildDeps = (
     bus: makeEventPublisher(given.events ?? makeEventBridgeClient(clients), busName),
     now: () => new Date(),
   };
-  return { checkAndRepair: () => runDrift(deps) };
+  const stopMarginMs = intEnv('STOP_BEFORE_TIMEOUT_MS', 2_000, env);
+  return {
+    checkAndRepair: (remainingMs) =>
+      remainingMs === undefined
+        ? runDrift(deps)
+        : runUntil(stopBeforeTimeout(remainingMs, stopMarginMs), () => runDrift(deps)),
+  };
 };

@@ -16,6 +16,7 @@ import { intEnv, requireEnv } from '../../shared/config/env';
 import { type KeyStoreRef, parseKeyStoreRef } from '../../shared/config/keys';
 import { loadConfigFromEnv } from '../../shared/config/load';
 import type { Clock } from '../../shared/core/ports';
+import { runUntil, stopBeforeTimeout } from '../../shared/core/stop';
 import { type ApplyOnce, applyNotification, DUPLICATE } from '../../shared/domain/intake/apply';
 import {
   type CheckDeps,
@@ -23,7 +24,8 @@ import {
   type VerifiedNotification,
 } from '../../shared/domain/intake/check';
 import { makeKeyring } from '../../shared/domain/intake/keyring';
-import { logger } from '../../shared/telemetry';
+import { emit, logger } from '../../shared/telemetry';
+import { keyStoreOutageTelemetry } from './telemetry';
 
 export interface HeartbeatDeps extends CheckDeps {
   /** applyNotification at most once per `source#msgId` (Powertools idempotency on the dedupe table). */
@@ -39,6 +41,8 @@ export const buildDeps = (
   const config = loadConfigFromEnv(env);
   const toleranceSeconds = intEnv('TIMESTAMP_TOLERANCE_SECONDS', 300, env);
   const clients = { endpoint: env.AWS_ENDPOINT_URL };
+  const stopMarginMs = intEnv('STOP_BEFORE_TIMEOUT_MS', 2_000, env);
+  let stop = new AbortController().signal;
   const dynamodb = makeDynamoDbClient(clients);
   const documents = makeDocumentClient(dynamodb);
 
@@ -61,8 +65,14 @@ export const buildDeps = (
     ),
     now,
     { refreshIntervalMs: intEnv('KEY_REFRESH_INTERVAL_SECONDS', 60, env) * 1000 },
-    (cluster, positions) =>
-      logger.warn('key store holds invalid key entries; they are ignored', { cluster, positions }),
+    {
+      invalidEntries: (cluster, positions) =>
+        logger.warn('key store holds invalid key entries; they are ignored', {
+          cluster,
+          positions,
+        }),
+      storeUnavailable: (cluster, error) => emit(keyStoreOutageTelemetry(cluster, error)),
+    },
   );
 
   const applyDeps = {
@@ -81,20 +91,24 @@ export const buildDeps = (
       onReplay: () => DUPLICATE,
     },
   );
+  // Both effects stop (retryable, so Lambda retries the event) before the function's timeout.
   return {
     config,
-    keyring,
+    keyring: { lookup: (cluster, kids) => runUntil(stop, () => keyring.lookup(cluster, kids)) },
     now,
     toleranceSeconds,
     applyOnce: async (notification) => {
       try {
-        return await once.run({ ...notification });
+        return await runUntil(stop, () => once.run({ ...notification }));
       } catch (error) {
         // The same message is being applied right now; that invocation owns the effect.
         if (error instanceof IdempotencyAlreadyInProgressError) return DUPLICATE;
         throw error;
       }
     },
-    registerContext: (context) => once.config.registerLambdaContext(context),
+    registerContext: (context) => {
+      stop = stopBeforeTimeout(context.getRemainingTimeInMillis(), stopMarginMs);
+      once.config.registerLambdaContext(context);
+    },
   };
 };

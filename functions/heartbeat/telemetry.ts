@@ -104,3 +104,22 @@ export const ingestFaultTelemetry = (error: unknown): Telemetry => ({
   ],
   metrics: [{ name: 'IngestFault', unit: 'Count', value: 1 }],
 });
+
+/**
+ * The key store could not be read: configured and last-known-good store keys were used instead (a message
+ * none of them verifies is retried). Counted for the key-store alarm; only the error's name and message
+ * are logged.
+ */
+export const keyStoreOutageTelemetry = (cluster: string, error: unknown): Telemetry => ({
+  lines: [
+    {
+      level: 'warn',
+      message: 'key store unavailable; using configured and last-known-good keys',
+      fields: {
+        cluster,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      },
+    },
+  ],
+  metrics: [{ name: 'KeyStoreUnavailable', unit: 'Count', value: 1 }],
+});

@@ -15,6 +15,7 @@ import { makeVipRecordStore } from '../../shared/aws/vip-records';
 import { intEnv, requireEnv } from '../../shared/config/env';
 import { loadConfigFromEnv } from '../../shared/config/load';
 import type { RoutekeeperConfig } from '../../shared/config/schema';
+import { runUntil, stopBeforeTimeout } from '../../shared/core/stop';
 import type { SwitchCommand } from '../../shared/domain/switch/command';
 import type { SwitchOutcome } from '../../shared/domain/switch/outcomes';
 import { switchRoute } from '../../shared/domain/switch/switch-route';
@@ -33,6 +34,8 @@ export interface RouteSwitchDeps {
 export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps => {
   const config = loadConfigFromEnv(env);
   const clients = { endpoint: env.AWS_ENDPOINT_URL };
+  const stopMarginMs = intEnv('STOP_BEFORE_TIMEOUT_MS', 2_000, env);
+  let stop = new AbortController().signal;
   const dynamodb = makeDynamoDbClient(clients);
   const ec2Read = makeEc2ReadClient(clients);
   const ec2Write = makeEc2WriteClient(clients);
@@ -66,14 +69,17 @@ export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps
   );
   return {
     config,
-    switchOnce: (command) => idempotent.run({ ...command }),
+    // Stops (retryable, so Lambda retries the event) before the function's timeout; in-flight calls are aborted.
+    switchOnce: (command) => runUntil(stop, () => idempotent.run({ ...command })),
     // The in-progress lock lives at most until Lambda's first async retry (60 s later): a lock left by a
     // crashed or timed-out attempt must not outlive the retries and send the event to the DLQ. A switch
     // still running after that is safe to run twice: the fence and diff-based writes make it idempotent.
-    registerContext: (context) =>
+    registerContext: (context) => {
+      stop = stopBeforeTimeout(context.getRemainingTimeInMillis(), stopMarginMs);
       idempotent.config.registerLambdaContext({
         ...context,
         getRemainingTimeInMillis: () => Math.min(context.getRemainingTimeInMillis(), LOCK_CAP_MS),
-      }),
+      });
+    },
   };
 };

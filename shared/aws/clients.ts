@@ -6,23 +6,62 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { currentStopSignal } from '../core/stop';
 
 /**
  * Client factories. Call them once per container (in a function's deps.ts), never per request.
  * `endpoint` (from the AWS_ENDPOINT_URL a function's deps read) is how local runs reach the emulator;
  * passing it explicitly keeps a composition root independent of the process environment.
- * A hung socket fails fast instead of eating the function's time budget.
  */
 export interface ClientOptions {
   readonly endpoint?: string | undefined;
   /** Defaults to AWS_REGION; the doctor CLI passes the configuration's region. */
   readonly region?: string | undefined;
+  /** Per-attempt timeouts; default CALL_TIMEOUTS. */
+  readonly timeouts?: CallTimeouts | undefined;
 }
 
-const common = ({ endpoint, region }: ClientOptions) => ({
+export interface CallTimeouts {
+  /** To establish the TCP connection. */
+  readonly connectionMs: number;
+  /** To the answer's headers, and the longest silence while its body arrives. */
+  readonly answerMs: number;
+}
+
+/**
+ * A hung socket fails the attempt instead of eating the caller's time budget. Every timeout throws a
+ * TimeoutError or AbortError (without an HTTP answer: retryable by the one rule), which the SDK retries
+ * within the client's attempts: connect within 2 s, headers within 5 s, no 5 s silence in the body, and
+ * the whole answer within 2 x 5 s (a body that trickles in). A stop signal (shared/core/stop.ts) aborts
+ * the attempt at once.
+ */
+export const CALL_TIMEOUTS: CallTimeouts = { connectionMs: 2_000, answerMs: 5_000 };
+
+class BoundedHttpHandler extends NodeHttpHandler {
+  constructor(private readonly timeouts: CallTimeouts) {
+    super({
+      connectionTimeout: timeouts.connectionMs,
+      requestTimeout: timeouts.answerMs,
+      // Without it, @smithy/node-http-handler only logs a warning when requestTimeout passes.
+      throwOnRequestTimeout: true,
+      socketTimeout: timeouts.answerMs,
+    });
+  }
+
+  override handle(...[request, options = {}]: Parameters<NodeHttpHandler['handle']>) {
+    const signals = [
+      AbortSignal.timeout(2 * this.timeouts.answerMs),
+      options.abortSignal as AbortSignal | undefined,
+      currentStopSignal(),
+    ].filter((signal) => signal !== undefined);
+    return super.handle(request, { ...options, abortSignal: AbortSignal.any(signals) });
+  }
+}
+
+const common = ({ endpoint, region, timeouts = CALL_TIMEOUTS }: ClientOptions) => ({
   ...(endpoint ? { endpoint } : {}),
   ...(region ? { region } : {}),
-  requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 5_000 }),
+  requestHandler: new BoundedHttpHandler(timeouts),
 });
 
 /** Reads: standard retry mode, 3 attempts (full-jitter backoff; throttling backs off from 500 ms). */
@@ -58,20 +97,28 @@ export interface CheckClients {
   readonly events: EventBridgeClient;
 }
 
-/** Key stores of the heartbeat function (read through Powertools Parameters, which caches). */
+/**
+ * Key stores of the heartbeat function (read through Powertools Parameters, which caches). Shorter limits
+ * (about 5 s for a store that never answers), so that the keyring's fallback to configured and
+ * last-known-good keys leaves the 20 s function time for the table writes and the publish.
+ */
+export const KEY_STORE_TIMEOUTS: CallTimeouts = { connectionMs: 1_000, answerMs: 2_000 };
+
 export const makeSsmClient = (options: ClientOptions = {}) =>
-  new SSMClient({ ...common(options), maxAttempts: 3 });
+  new SSMClient({ ...common({ timeouts: KEY_STORE_TIMEOUTS, ...options }), maxAttempts: 2 });
 
 export const makeSecretsManagerClient = (options: ClientOptions = {}) =>
-  new SecretsManagerClient({ ...common(options), maxAttempts: 3 });
+  new SecretsManagerClient({
+    ...common({ timeouts: KEY_STORE_TIMEOUTS, ...options }),
+    maxAttempts: 2,
+  });
 
 /**
  * lk-notify's bus client: few SDK attempts and short timeouts, because the CLI bounds its total send time
- * itself and retries entries the bus refused (FailedEntryCount > 0).
+ * itself (the abort signal it passes per send) and resends what failed retryably, a stalled attempt
+ * included, until its budget is spent.
  */
+export const LK_NOTIFY_TIMEOUTS: CallTimeouts = { connectionMs: 2_000, answerMs: 4_000 };
+
 export const makeNodeEventBridgeClient = (region: string) =>
-  new EventBridgeClient({
-    region,
-    maxAttempts: 2,
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 4_000 }),
-  });
+  new EventBridgeClient({ ...common({ region, timeouts: LK_NOTIFY_TIMEOUTS }), maxAttempts: 2 });

@@ -6,7 +6,8 @@
  * - a failure with an HTTP answer is classified by it: throttling and 5xx are retryable, any other 4xx is
  *   not (the request or the environment must change first);
  * - a failure without an HTTP answer (a timeout, a dropped connection, or an error routekeeper cannot
- *   classify) is retryable. Every effect of routekeeper is idempotent (fenced, diff-based writes; a resent
+ *   classify) is retryable; so is an answer that never completed (a 2xx whose body was cut off or timed
+ *   out: the SDK reports its status, but nothing was refused). Every effect of routekeeper is idempotent (fenced, diff-based writes; a resent
  *   claim keeps its message id) and every retry is bounded (the SDK's attempts, lk-notify's budget, Lambda's
  *   retries, then the dead-letter queue), so retrying the unknown costs little and loses nothing, while
  *   giving up on a transient failure would leave a VIP routed to a dead node.
@@ -69,6 +70,7 @@ export const toAwsCallError = (error: unknown, operation?: string): AwsCallError
     THROTTLING.has(code) ||
     shape.$fault === 'server' ||
     status === undefined ||
+    status < 400 ||
     status >= 500 ||
     status === 429;
   const text = shape.message ?? String(error);

@@ -1,0 +1,34 @@
+/** The routeSwitch composition root stops before the function's remaining time runs out. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildDeps } from '../../../../functions/route-switch/deps';
+import { makeHandler } from '../../../../functions/route-switch/handler';
+import { lambdaContext, switchRequestEvent } from '../../../support/events';
+import { type StalledServer, startStalledServer } from '../../../support/stalled-server';
+import { CLUSTER } from '../../../support/world';
+
+let server: StalledServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('routeSwitch deps: remaining-time guard', () => {
+  it('fails retryable before the remaining time runs out when AWS never answers', async () => {
+    // Prepare: 1.5 s left, stop 0.5 s before; every AWS endpoint accepts and never answers.
+    server = await startStalledServer('stall');
+    const handle = makeHandler(
+      buildDeps({ ...process.env, AWS_ENDPOINT_URL: server.url, STOP_BEFORE_TIMEOUT_MS: '500' }),
+    );
+    const started = Date.now();
+    // Act
+    const error = await handle(switchRequestEvent({ cluster: CLUSTER }), lambdaContext(1_500)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const elapsedMs = Date.now() - started;
+    // Assess
+    expect(error).toMatchObject({ name: 'AwsCallError', retryable: true });
+    expect(elapsedMs).toBeGreaterThanOrEqual(900);
+    expect(elapsedMs).toBeLessThan(1_400);
+  }, 15_000);
+});
