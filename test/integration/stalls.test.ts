@@ -3,9 +3,11 @@
  * processes: lk-notify keeps resending within its budget and exits 5 (retryable, not delivered), never
  * 6 (refused for good); `routekeeper doctor` ends at its --timeout with a clear message and exit 4.
  */
+
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureConfigFile } from '../support/guide';
 import { buildBundle, nodeKeyFile, runBundle } from '../support/lk-notify-process';
 import { type StalledServer, startStalledServer } from '../support/stalled-server';
 
@@ -93,7 +95,7 @@ describe('routekeeper doctor against AWS endpoints that never answer', () => {
     server = await startStalledServer('stall');
     // Act
     const result = await doctor(
-      ['--config', 'test/fixtures/config/valid.json', '--timeout', '3', '--no-probes'],
+      ['--config', fixtureConfigFile(), '--timeout', '3', '--no-probes'],
       { AWS_ENDPOINT_URL: server.url },
     );
     // Assess

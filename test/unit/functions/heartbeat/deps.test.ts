@@ -1,15 +1,17 @@
 /** The heartbeat composition root counts a key-store outage and still trusts the configured keys. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CLUSTER } from '../../../../dev/guide';
 import vectors from '../../../../docs/test-vectors.json';
 import { buildDeps } from '../../../../functions/heartbeat/deps';
 import { makeHandler } from '../../../../functions/heartbeat/handler';
 import { metrics } from '../../../../shared/telemetry';
 import { lambdaContext } from '../../../support/events';
+import { fixtureConfigInput } from '../../../support/guide';
 import { demoConfig, failoverEvent, T0 } from '../../../support/lkrc';
 import { type StalledServer, startStalledServer } from '../../../support/stalled-server';
 
@@ -22,7 +24,7 @@ const writeConfig = (config: unknown) => {
 };
 
 const configWithPublicKey = () => {
-  const config = JSON.parse(readFileSync('test/fixtures/config/valid.json', 'utf8'));
+  const config = JSON.parse(JSON.stringify(fixtureConfigInput()));
   const node2 = vectors.keys.find((k) => k.kid === 'node2.2026-11') as { publicKey: string };
   config.clusters[0].signing.publicKeys = [
     { kid: 'node2.2026-11', node: 'node2', publicKey: node2.publicKey },
@@ -45,7 +47,7 @@ describe('heartbeat deps: key-store outage', () => {
     const added = vi.spyOn(metrics, 'addMetric');
     const deps = buildDeps({ ...process.env, ROUTEKEEPER_CONFIG: configWithPublicKey() });
     // Act
-    const keys = await deps.keyring.lookup('lk-prod', ['node2.2026-11']);
+    const keys = await deps.keyring.lookup(CLUSTER, ['node2.2026-11']);
     // Assess
     expect([...keys.keys()]).toEqual(['node2.2026-11']);
     expect(added.mock.calls.map(([name, , value]) => [name, value])).toContainEqual([
@@ -96,7 +98,7 @@ describe('heartbeat deps: a stalled key store', () => {
     deps.registerContext(lambdaContext(20_000));
     const started = Date.now();
     // Act
-    const keys = await deps.keyring.lookup('lk-prod', ['node2.2026-11']);
+    const keys = await deps.keyring.lookup(CLUSTER, ['node2.2026-11']);
     const elapsedMs = Date.now() - started;
     // Assess: time left for the table writes and the publish that follow.
     expect([...keys.keys()]).toEqual(['node2.2026-11']);
