@@ -35,17 +35,20 @@ export interface ProcessResult {
   readonly ms: number;
 }
 
-/** Run the bundle with a clean environment: credentials for the emulator, never the real metadata service. */
-export const runBundle = (
-  bundle: string,
+/**
+ * Run a Node.js script as a process with a clean environment: credentials for the emulator, never the real
+ * metadata service, no SDK version banner. Killed after `timeoutMs` (the caller then fails on the code).
+ */
+export const runNodeScript = (
+  script: string,
   args: readonly string[],
   env: Record<string, string> = {},
-  timeoutMs = 60_000,
+  options: { readonly cwd?: string; readonly timeoutMs?: number } = {},
 ): Promise<ProcessResult> =>
   new Promise((done, fail) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [bundle, ...args], {
-      cwd: tmpdir(),
+    const child = spawn(process.execPath, [script, ...args], {
+      cwd: options.cwd ?? tmpdir(),
       env: {
         PATH: process.env.PATH ?? '',
         AWS_ACCESS_KEY_ID: 'testing',
@@ -64,10 +67,18 @@ export const runBundle = (
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', fail);
     child.on('close', (code) => {
       clearTimeout(timer);
       done({ code, stdout, stderr, ms: Date.now() - started });
     });
   });
+
+/** Run the lk-notify bundle as a node would, from a directory with no node_modules. */
+export const runBundle = (
+  bundle: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+  timeoutMs = 60_000,
+): Promise<ProcessResult> => runNodeScript(bundle, args, env, { timeoutMs });

@@ -4,45 +4,18 @@
  * 6 (refused for good); `routekeeper doctor` ends at its --timeout with a clear message and exit 4.
  */
 
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runNodeScript } from '../../dev/lk-notify';
 import { fixtureConfigFile } from '../support/guide';
 import { buildBundle, nodeKeyFile, runBundle } from '../support/lk-notify-process';
 import { type StalledServer, startStalledServer } from '../support/stalled-server';
 
 const ROOT = resolve(__dirname, '../..');
 
-/** `node bin/routekeeper.cjs ...` with a clean environment; killed after `killMs` (the test then fails on the code). */
+/** `node bin/routekeeper.cjs doctor ...` as a process; killed after `killMs` (the test then fails on the code). */
 const doctor = (args: readonly string[], env: Record<string, string>, killMs = 60_000) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>((done) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, ['bin/routekeeper.cjs', 'doctor', ...args], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        AWS_ACCESS_KEY_ID: 'testing',
-        AWS_SECRET_ACCESS_KEY: 'testing',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), killMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
+  runNodeScript('bin/routekeeper.cjs', ['doctor', ...args], env, { cwd: ROOT, timeoutMs: killMs });
 
 let server: StalledServer | undefined;
 afterEach(async () => {

@@ -1,8 +1,9 @@
 /** The routeSwitch composition root stops before the function's remaining time runs out. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, it } from 'vitest';
 import { buildDeps } from '../../../../functions/route-switch/deps';
 import { makeHandler } from '../../../../functions/route-switch/handler';
-import { lambdaContext, switchRequestEvent } from '../../../support/events';
+import { switchRequestEvent } from '../../../support/events';
+import { expectStopBeforeTimeout, STOP_BEFORE_MS } from '../../../support/remaining-time';
 import { type StalledServer, startStalledServer } from '../../../support/stalled-server';
 import { CLUSTER } from '../../../support/world';
 
@@ -17,18 +18,15 @@ describe('routeSwitch deps: remaining-time guard', () => {
     // Prepare: 1.5 s left, stop 0.5 s before; every AWS endpoint accepts and never answers.
     server = await startStalledServer('stall');
     const handle = makeHandler(
-      buildDeps({ ...process.env, AWS_ENDPOINT_URL: server.url, STOP_BEFORE_TIMEOUT_MS: '500' }),
+      buildDeps({
+        ...process.env,
+        AWS_ENDPOINT_URL: server.url,
+        STOP_BEFORE_TIMEOUT_MS: STOP_BEFORE_MS,
+      }),
     );
-    const started = Date.now();
-    // Act
-    const error = await handle(switchRequestEvent({ cluster: CLUSTER }), lambdaContext(1_500)).then(
-      () => undefined,
-      (e: unknown) => e,
+    // Act / Assess
+    await expectStopBeforeTimeout((context) =>
+      handle(switchRequestEvent({ cluster: CLUSTER }), context),
     );
-    const elapsedMs = Date.now() - started;
-    // Assess
-    expect(error).toMatchObject({ name: 'AwsCallError', retryable: true });
-    expect(elapsedMs).toBeGreaterThanOrEqual(900);
-    expect(elapsedMs).toBeLessThan(1_400);
   }, 15_000);
 });
