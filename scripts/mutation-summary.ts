@@ -2,8 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 /**
  * Reads Stryker's JSON report and writes the per-file mutation score to bench/results/mutation.json, then
- * prints it as a table. Score = killed or timed out ÷ (all valid mutants but those no test covers... and
- * those too): Stryker's "mutation score", (killed + timeout) / (killed + timeout + survived + no coverage).
+ * prints it as a table. Score is Stryker's mutation score: (killed + timeout) / (killed + timeout +
+ * survived + no coverage); mutants that do not compile or are ignored do not count.
  */
 interface Mutant {
   readonly status: string;
@@ -12,8 +12,13 @@ interface Report {
   readonly files: Record<string, { readonly mutants: readonly Mutant[] }>;
 }
 
-const report = JSON.parse(readFileSync('reports/mutation/mutation.json', 'utf8')) as Report;
-const rows = Object.entries(report.files)
+/** One or more Stryker JSON reports (a run per group of files), merged; default: the last run's. */
+const paths = process.argv.slice(2);
+const reports = (paths.length > 0 ? paths : ['reports/mutation/mutation.json']).map(
+  (path) => JSON.parse(readFileSync(path, 'utf8')) as Report,
+);
+const files = Object.assign({}, ...reports.map((r) => r.files)) as Report['files'];
+const rows = Object.entries(files)
   .map(([file, { mutants }]) => {
     const count = (...statuses: string[]) =>
       mutants.filter((m) => statuses.includes(m.status)).length;
