@@ -162,7 +162,12 @@ describe('keyring edges', () => {
     const reads: boolean[] = [];
     const keyring = makeKeyring(
       () => [],
-      { load: async (_cluster, { forceFetch }) => (reads.push(forceFetch), []) },
+      {
+        load: async (_cluster, { forceFetch }) => {
+          reads.push(forceFetch);
+          return [];
+        },
+      },
       () => new Date(at),
       { refreshIntervalMs: 60_000 },
     );
