@@ -1,4 +1,5 @@
 import { createServer, type Socket } from 'node:net';
+import { afterEach } from 'vitest';
 
 /**
  * A loopback TCP server that misbehaves the way a half-dead endpoint does:
@@ -53,5 +54,18 @@ export const startStalledServer = async (
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
+  };
+};
+
+/** Stalled servers for one test file: each one started is closed after its test. */
+export const stalledServers = () => {
+  const open: StalledServer[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((server) => server.close()));
+  });
+  return async (mode: 'stall' | 'slowBody' = 'stall'): Promise<StalledServer> => {
+    const server = await startStalledServer(mode);
+    open.push(server);
+    return server;
   };
 };
