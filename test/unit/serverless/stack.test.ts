@@ -2,9 +2,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { driftStatements, routeSwitchStatements, stackValues } from '../../../serverless/stack';
+import {
+  configPathFor,
+  driftStatements,
+  heartbeatStatements,
+  NODE_EVENT_MAX_AGE,
+  routeSwitchStatements,
+  type Statement,
+  schedulePeriodSeconds,
+  stackValues,
+  TIMESTAMP_TOLERANCE_SECONDS,
+} from '../../../serverless/stack';
 import { ConfigError, parseConfig } from '../../../shared/config/schema';
-import { fixtureConfigInput } from '../../support/guide';
+import { fixtureConfigInput, ID } from '../../support/guide';
 
 const valid = fixtureConfigInput();
 
@@ -115,5 +125,151 @@ describe('routeSwitch IAM statements', () => {
         (s.Action as string[]).some((a) => /^ec2:(Replace|Create)Route$/.test(a)),
     );
     expect(unconditioned).toEqual([]);
+  });
+});
+
+describe('schedulePeriodSeconds (the drift alarms period)', () => {
+  it.each([
+    ['rate(1 minute)', 60],
+    ['rate(5 minutes)', 300],
+    ['rate(1 hour)', 3600],
+    ['rate(2 hours)', 7200],
+  ])('reads %s as %i s', (schedule, seconds) => {
+    // Act
+    const period = schedulePeriodSeconds(schedule);
+    // Assess
+    expect(period).toBe(seconds);
+  });
+
+  it.each(['cron(0/5 * * * ? *)', 'rate(5 days)', 'rate(5 minutes) ', ' rate(5 minutes)'])(
+    'refuses %j, naming it',
+    (schedule) => {
+      // Act + Assess
+      expect(() => schedulePeriodSeconds(schedule)).toThrow(
+        `unsupported drift schedule ${schedule}`,
+      );
+    },
+  );
+});
+
+describe('configPathFor', () => {
+  it('packages ROUTEKEEPER_CONFIG when it is set', () => {
+    // Act + Assess
+    expect(configPathFor('prod', { ROUTEKEEPER_CONFIG: '/etc/rk.json' })).toBe('/etc/rk.json');
+  });
+
+  it("packages the stage's file otherwise", () => {
+    // Act
+    const path = configPathFor('prod', {});
+    // Assess
+    expect(path).toMatch(/config[/\\]routekeeper\.prod\.json$/);
+  });
+});
+
+describe('stackValues', () => {
+  it('hands serverless.yml the region, schedule, alarm period and the node-event ages', () => {
+    // Prepare
+    const path = configFile((raw) => {
+      (raw as { driftSchedule?: string }).driftSchedule = 'rate(2 minutes)';
+    });
+    // Act
+    const values = stackValues('dev', { ROUTEKEEPER_CONFIG: path });
+    // Assess
+    expect(values).toMatchObject({
+      configPath: path,
+      region: valid.clusters[0]?.region,
+      driftSchedule: 'rate(2 minutes)',
+      driftPeriod: 120,
+      timestampToleranceSeconds: '300',
+      nodeEventRuleMaxAgeSeconds: 60,
+      nodeEventInvokeMaxAgeSeconds: 180,
+    });
+  });
+
+  it('keeps the node-event ages a minute under the timestamp tolerance', () => {
+    // Assess: a late event is dead-lettered (EventAgeExceeded) before the function would reject it TooOld.
+    expect(NODE_EVENT_MAX_AGE.ruleSeconds + NODE_EVENT_MAX_AGE.invokeSeconds).toBe(
+      TIMESTAMP_TOLERANCE_SECONDS - 60,
+    );
+  });
+});
+
+describe('heartbeatStatements (the key store grant)', () => {
+  const keyGrants = (keyStore: string | undefined) => {
+    const raw = structuredClone(valid);
+    const cluster = raw.clusters[0] as { signing?: { keyStore?: string } };
+    cluster.signing = keyStore === undefined ? {} : { keyStore };
+    return heartbeatStatements(parseConfig(raw)).filter((s) => String(s.Sid).startsWith('ReadKey'));
+  };
+
+  it('grants a secret named by name with the suffix Secrets Manager appends', () => {
+    // Act
+    const grants = keyGrants('secretsmanager:routekeeper/dev/keys');
+    // Assess
+    expect(grants).toEqual([
+      {
+        Sid: 'ReadKeySecrets',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: [
+          {
+            'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:routekeeper/dev/keys-??????`,
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('grants a secret named by ARN as it is', () => {
+    // Prepare
+    const secretArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:rk-keys-AbCdEf';
+    // Act
+    const grants = keyGrants(`secretsmanager:${secretArn}`);
+    // Assess
+    expect(grants.map((g) => g.Resource)).toEqual([[secretArn]]);
+  });
+
+  it('grants no key store read when no cluster names one', () => {
+    // Act + Assess
+    expect(keyGrants(undefined)).toEqual([]);
+  });
+});
+
+describe('driftStatements (what is configured decides what is granted)', () => {
+  it('reads Direct Connect associations only when a cluster names a DX gateway', () => {
+    // Prepare
+    const raw = fixtureConfigInput();
+    const withoutDx = parseConfig(raw);
+    (raw.clusters[0] as { directConnectGatewayId?: string }).directConnectGatewayId = ID.dxGateway;
+    const withDx = parseConfig(raw);
+    const dx = (statements: Statement[]) =>
+      statements.filter((s) => JSON.stringify(s.Action).includes('directconnect:'));
+    // Act + Assess
+    expect(dx(driftStatements(withDx))).toEqual([
+      {
+        Sid: 'ReadDirectConnectGatewayAssociations',
+        Effect: 'Allow',
+        Action: ['directconnect:DescribeDirectConnectGatewayAssociations'],
+        Resource: '*',
+      },
+    ]);
+    expect(dx(driftStatements(withoutDx))).toEqual([]);
+  });
+
+  it('grants no TGW route search, and routeSwitch no TGW write, when no VIP has a TGW route', () => {
+    // Prepare
+    const raw = fixtureConfigInput();
+    const cluster = raw.clusters[0] as {
+      vips: { transitGatewayRoute?: unknown }[];
+      directConnectGatewayId?: string;
+      transitGatewayId?: string;
+    };
+    for (const vip of cluster.vips) delete vip.transitGatewayRoute;
+    const config = parseConfig(raw);
+    const tgw = (statements: Statement[]) =>
+      statements.filter((s) => JSON.stringify(s.Action).includes('TransitGateway'));
+    // Act + Assess
+    expect(tgw(driftStatements(config)).map((s) => s.Sid)).toEqual(['DescribeWhatTheChecksRead']);
+    expect(tgw(routeSwitchStatements(config))).toEqual([]);
   });
 });

@@ -15,8 +15,9 @@ import {
   T0,
   unitHandler,
 } from '../../../../support/lkrc';
+import { propertyRuns } from '../../../../support/property-runs';
 
-const RUNS = 2_000;
+const RUNS = propertyRuns(2_000);
 type Event = Record<string, unknown> & { detail: Record<string, unknown> };
 
 const valid = (): Event => failoverEvent({ kids: ['node1.2026-11', 'node1.h2026-11'] }) as Event;

@@ -11,6 +11,7 @@ import type { SwitchOutcome } from '../../../../../shared/domain/switch/outcomes
 import type { Claim, SwitchDeps, VipRecord } from '../../../../../shared/domain/switch/ports';
 import { switchRoute } from '../../../../../shared/domain/switch/switch-route';
 import { FakeVipRecordStore } from '../../../../support/fakes';
+import { propertyRuns } from '../../../../support/property-runs';
 import {
   appliedRecord,
   CLUSTER,
@@ -29,7 +30,7 @@ import {
 } from '../../../../support/world';
 
 /** Enough runs to reach the rarer interleavings (e.g. a read that predates the rival's write) every time. */
-const NUM_RUNS = 1_000;
+const NUM_RUNS = propertyRuns(1_000);
 const NODES = [NODE1, NODE2] as const;
 const TABLES = [RTB1, RTB2, RTB_DISCOVERED];
 /** A target that is neither node's ENI: the VIP routed somewhere stale before the race. */
