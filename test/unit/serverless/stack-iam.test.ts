@@ -37,38 +37,45 @@ const STACK: Stack = {
   },
 };
 
-const values = stackValues(STAGE, { ROUTEKEEPER_CONFIG: CONFIG_FILE });
-const document = (name: string, statements: Statement[]) => ({
-  name,
-  policy: { Version: '2012-10-17', Statement: resolve(STACK, statements, PLACE) },
-});
 const roleArn = (fn: string) =>
   `arn:aws:iam::${ACCOUNT}:role/routekeeper-${STAGE}-${PLACE.region}-${fn}`;
-const who = principalsOf(
-  {
-    routeSwitch: {
-      arn: roleArn('routeSwitch'),
-      policies: [
-        document('routes', values.routeSwitchStatements),
-        document('state-bus-dlq', values.routeSwitchStateStatements),
-      ],
+
+/**
+ * Who holds what, derived afresh in each test: mutation testing attributes a mutant of the builder to the
+ * tests that ran it, so the builder must run inside them, not once at module load.
+ */
+const principals = () => {
+  const values = stackValues(STAGE, { ROUTEKEEPER_CONFIG: CONFIG_FILE });
+  const document = (name: string, statements: Statement[]) => ({
+    name,
+    policy: { Version: '2012-10-17', Statement: resolve(STACK, statements, PLACE) },
+  });
+  return principalsOf(
+    {
+      routeSwitch: {
+        arn: roleArn('routeSwitch'),
+        policies: [
+          document('routes', values.routeSwitchStatements),
+          document('state-bus-dlq', values.routeSwitchStateStatements),
+        ],
+      },
+      drift: {
+        arn: roleArn('drift'),
+        policies: [document('read-and-report', values.driftStatements)],
+      },
+      heartbeat: {
+        arn: roleArn('heartbeat'),
+        policies: [document('tables-bus-keys', values.heartbeatStatements)],
+      },
     },
-    drift: {
-      arn: roleArn('drift'),
-      policies: [document('read-and-report', values.driftStatements)],
-    },
-    heartbeat: {
-      arn: roleArn('heartbeat'),
-      policies: [document('tables-bus-keys', values.heartbeatStatements)],
-    },
-  },
-  resolve(STACK, values.busPolicy, PLACE),
-);
+    resolve(STACK, values.busPolicy, PLACE),
+  );
+};
 
 describe('the policy builder, by an independent policy simulator', () => {
   it.each(CASES)('$who $action on $resource ($why): $decision', async (request) => {
     // Act
-    const decision = await decide(request, who);
+    const decision = await decide(request, principals());
     // Assess
     expect(decision).toBe(request.decision);
   });
