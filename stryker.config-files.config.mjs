@@ -12,5 +12,5 @@ export default {
   mutate: ['shared/config/schema.ts', 'shared/config/keys.ts'],
   jsonReporter: { fileName: 'reports/mutation/config.json' },
   tempDirName: '.stryker-tmp-config',
-  concurrency: 1,
+  concurrency: 2,
 };
