@@ -3,7 +3,7 @@
  * the generated CloudFormation through the real cfn-lint.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -393,19 +393,30 @@ describe('serverless package: drift function, alarms and dashboard', () => {
 });
 
 describe('serverless package with a bad configuration', () => {
-  it('fails and names the bad field', () => {
-    // Prepare
+  it("fails at once with one block naming each bad field, without the framework's stack trace", () => {
+    // Prepare: a wrong value, a missing field and a misspelled key
     const dir = mkdtempSync(join(tmpdir(), 'routekeeper-bad-config-'));
     const config = JSON.parse(readFileSync(join(ROOT, 'config/routekeeper.dev.json'), 'utf8'));
-    config.clusters[0].vips[0].address = '10.0.5.5';
+    config.clusters[0].vpcId = 'vpc-1';
+    delete config.clusters[0].region;
+    config.clusters[0].vips[0].routeTabels = config.clusters[0].vips[0].routeTables;
+    delete config.clusters[0].vips[0].routeTables;
     const path = join(dir, 'bad.json');
     writeFileSync(path, JSON.stringify(config));
     // Act
     const result = packageStack(join(dir, 'out'), { ROUTEKEEPER_CONFIG: path });
     // Assess
-    expect(result.status).not.toBe(0);
-    expect(`${result.stdout}${result.stderr}`).toContain(
-      'clusters[0].vips[0].address: VIP 10.0.5.5 lies inside the VPC CIDR 10.0.0.0/16',
+    expect(result.status).toBe(1);
+    const output = `${result.stdout}${result.stderr}`;
+    expect(output).toContain(
+      `routekeeper: configuration file ${path} is invalid:\n` +
+        '  - clusters[0].region: required\n' +
+        '  - clusters[0].vpcId: must be a VPC id like vpc-0123456789abcdef0\n' +
+        '  - clusters[0].vips[0]: unknown key "routeTabels" (did you mean "routeTables"?)\n' +
+        '\nNothing was packaged.\n',
     );
+    expect(output).not.toMatch(/^\s+at /m);
+    expect(output).not.toContain('Cannot resolve');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 });
