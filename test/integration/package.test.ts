@@ -379,15 +379,64 @@ describe('serverless package: drift function, alarms and dashboard', () => {
     );
   });
 
-  it('declares a dashboard with switches, findings, heartbeats and rejections', () => {
-    // Act
+  it('declares a dashboard with switches, findings, heartbeats, rejections, every function and switch duration', () => {
+    // Prepare: the body as CloudWatch gets it, with the stack's names substituted
     const dashboard = Object.values(template.Resources).find(
       (r) => r.Type === 'AWS::CloudWatch::Dashboard',
     );
-    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    const text = (dashboard?.Properties.DashboardBody as { 'Fn::Sub': string })['Fn::Sub'].replace(
+      /\$\{([A-Za-z.:]+)\}/g,
+      (_, name: string) => `sub:${name}`,
+    );
+    // Act
+    const body = JSON.parse(text) as {
+      widgets: { properties: { title: string; metrics: unknown[][] } }[];
+    };
+    const metrics = body.widgets.flatMap((w) => w.properties.metrics.map((m) => JSON.stringify(m)));
     // Assess
-    for (const text of ['Route switches', 'Drift findings', 'Heartbeats', 'Rejections']) {
-      expect(body).toContain(text);
+    expect(body.widgets.map((w) => w.properties.title)).toEqual(
+      expect.arrayContaining(['Route switches', 'Drift findings', 'Rejections']),
+    );
+    for (const fn of ['RouteSwitch', 'Heartbeat', 'Drift']) {
+      for (const metric of ['Errors', 'Throttles']) {
+        expect(metrics).toContain(
+          JSON.stringify(['AWS/Lambda', metric, 'FunctionName', `sub:${fn}LambdaFunction`]),
+        );
+      }
+    }
+    for (const stat of ['p50', 'p95']) {
+      expect(metrics).toContain(
+        JSON.stringify([
+          'Routekeeper',
+          'SwitchDuration',
+          'service',
+          'routekeeper',
+          { stat, label: stat },
+        ]),
+      );
+    }
+  });
+
+  it('traces all three functions with X-Ray, each role allowed to send its segments', () => {
+    for (const fn of ['RouteSwitch', 'Heartbeat', 'Drift']) {
+      // Act
+      const lambda = template.Resources[`${fn}LambdaFunction`]?.Properties as {
+        TracingConfig?: unknown;
+        Runtime?: string;
+        Role: { 'Fn::GetAtt': [string, string] };
+      };
+      const role = template.Resources[lambda.Role['Fn::GetAtt'][0]]?.Properties as {
+        Policies: { PolicyDocument: { Statement: Record<string, unknown>[] } }[];
+      };
+      const statements = role.Policies.flatMap((p) => p.PolicyDocument.Statement);
+      // Assess
+      expect(lambda.TracingConfig, fn).toEqual({ Mode: 'Active' });
+      expect(lambda.Runtime, fn).toBe('nodejs24.x');
+      expect(statements, fn).toContainEqual({
+        Effect: 'Allow',
+        Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+        Resource: '*',
+      });
     }
   });
 });
