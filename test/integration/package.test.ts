@@ -384,7 +384,8 @@ describe('serverless package: drift function, alarms and dashboard', () => {
     const dashboard = Object.values(template.Resources).find(
       (r) => r.Type === 'AWS::CloudWatch::Dashboard',
     );
-    const text = (dashboard?.Properties.DashboardBody as { 'Fn::Sub': string })['Fn::Sub'].replace(
+    const sub = dashboard?.Properties.DashboardBody as { 'Fn::Sub': string } | undefined;
+    const text = (sub?.['Fn::Sub'] ?? '').replace(
       /\$\{([A-Za-z.:]+)\}/g,
       (_, name: string) => `sub:${name}`,
     );
