@@ -11,7 +11,7 @@ import { z } from 'zod';
 export const requiredWhenMissing: z.core.$ZodErrorMap = (issue) =>
   issue.code === 'invalid_type' && issue.input === undefined ? 'required' : undefined;
 
-export const describePath = (path: readonly PropertyKey[]): string =>
+const describePath = (path: readonly PropertyKey[]): string =>
   path.reduce<string>(
     (text, key) =>
       typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),

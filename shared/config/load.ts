@@ -41,7 +41,7 @@ export const loadConfigFile = (path: string, base = process.cwd()): RoutekeeperC
 };
 
 /** The documented example every stage's file starts from. */
-export const EXAMPLE_CONFIG = stageConfigPath('dev');
+const EXAMPLE_CONFIG = stageConfigPath('dev');
 
 /**
  * JSON.parse's complaint with the line and column it happened at, and that line with a caret under the
