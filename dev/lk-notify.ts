@@ -37,7 +37,7 @@ export interface ProcessResult {
 
 /**
  * Run a Node.js script as a process with a clean environment: credentials for the emulator, never the real
- * metadata service, no SDK version banner. Killed after `timeoutMs` (the caller then fails on the code).
+ * metadata service. Killed after `timeoutMs` (the caller then fails on the code).
  */
 export const runNodeScript = (
   script: string,
@@ -54,7 +54,6 @@ export const runNodeScript = (
         AWS_ACCESS_KEY_ID: 'testing',
         AWS_SECRET_ACCESS_KEY: 'testing',
         AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

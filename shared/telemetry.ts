@@ -2,6 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 
@@ -21,6 +23,17 @@ export const logger = new Logger({
 });
 
 export const metrics = new Metrics({ serviceName: SERVICE_NAME, namespace: METRICS_NAMESPACE });
+
+/**
+ * X-Ray (serverless.yml `tracing.lambda`): a segment per invocation and, through `capture` on every SDK
+ * client a function builds, a subsegment per AWS call. Off outside Lambda (tests, local runs, the CLI):
+ * Powertools enables it only where AWS_EXECUTION_ENV is set. Responses are not recorded (they would copy
+ * each outcome into the trace); errors are.
+ */
+export const tracer = new Tracer({ serviceName: SERVICE_NAME, captureHTTPsRequests: false });
+
+/** For ClientOptions.capture: one subsegment per call of the client. */
+export const capture = <C extends object>(client: C): C => tracer.captureAWSv3Client(client);
 
 export interface MetricPoint {
   readonly name: string;
@@ -61,8 +74,9 @@ export const emit = (telemetry: Telemetry): void => {
   for (const line of telemetry.lines) logger[line.level](line.message, { ...line.fields });
 };
 
-/** Wrap a handler with Powertools context injection (keys reset per event) and metric flushing. */
+/** Wrap a handler with its trace segment, Powertools context injection (keys reset per event) and metric flushing. */
 export const instrument = <E, R>(handler: (event: E, context: Context) => Promise<R>) =>
   middy(handler)
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));

@@ -4,6 +4,9 @@ import {
   makeDynamoDbClient,
   makeEc2ReadClient,
 } from '../../shared/aws/clients';
+
+export { missingCredentials } from '../../shared/aws/credentials';
+
 import { makeProbeRoutes } from '../../shared/aws/permission-probes';
 import { readSnapshot } from '../../shared/aws/snapshot';
 import {

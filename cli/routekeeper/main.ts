@@ -1,17 +1,18 @@
 import { parseArgs } from 'node:util';
+import { version } from '../../package.json';
 import { CONFIG_ENV, loadConfigFile, stageConfigPath } from '../../shared/config/load';
 import { ConfigError } from '../../shared/config/schema';
 import { runUntil } from '../../shared/core/stop';
 import { runDoctor } from '../../shared/domain/checks/doctor';
 import { selectClusters } from '../../shared/domain/checks/run';
 import { summarise } from '../../shared/domain/checks/types';
-import { buildDoctorDeps } from './deps';
 import { formatText, toJson } from './format';
 
 /** Long enough for a few hundred route tables on a slow link; a stalled endpoint cannot hold the doctor longer. */
 export const DEFAULT_TIMEOUT_SECONDS = 120;
 
 export const USAGE = `Usage: routekeeper doctor [options]
+       routekeeper --version
 
 Checks every condition the LifeKeeper route-table scenario needs (Direct Connect -> Transit Gateway ->
 VPC route tables -> node ENIs) once, read-only, and prints a report grouped along the traffic path:
@@ -29,6 +30,7 @@ Options:
   --timeout <seconds>   stop after this long, whatever AWS does (default ${DEFAULT_TIMEOUT_SECONDS}; each AWS call
                         also gives up after 2 s to connect, 5 s to answer, 3 attempts)
   -h, --help            show this help
+  --version             print routekeeper's version
 
 Exit codes: 0 every check passed, 1 at least one check failed, 2 usage or configuration error,
 3 nothing failed but some checks are unknown (not verified), 4 not finished within --timeout.
@@ -48,28 +50,45 @@ const processIo: Io = {
   env: process.env,
 };
 
+/** A usage error: one line saying what is wrong, one line saying where the help is; exit code 2. */
+const usageError = (io: Io, problem: string, command = ''): number => {
+  io.err(
+    `routekeeper: ${problem}\nRun 'routekeeper ${command ? `${command} ` : ''}--help' for usage.\n`,
+  );
+  return 2;
+};
+
+/** parseArgs' messages go on about positionals: keep the part that says what is wrong. */
+const parseProblem = (error: Error & { code?: string }): string => {
+  const option = /'(-[^']*)'/.exec(error.message)?.[1];
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option ${option}`;
+  return (error.message.split('. ')[0] ?? error.message).replace(/\.$/, '');
+};
+
 /** `routekeeper <command>`: returns the exit code. */
 export const main = async (argv: readonly string[], io: Io = processIo): Promise<number> => {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
   } catch (error) {
-    io.err(`routekeeper: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
+    return usageError(io, parseProblem(error as Error), argv[0] === 'doctor' ? 'doctor' : '');
   }
   const { values, positionals } = parsed;
-  if (values.help) {
+  if (values.version) {
+    io.out(`routekeeper ${version}\n`);
+    return 0;
+  }
+  // No command at all is a question, not a mistake: the answer is the help.
+  if (values.help || positionals.length === 0) {
     io.out(USAGE);
     return 0;
   }
   if (positionals[0] !== 'doctor' || positionals.length > 1) {
-    io.err(`routekeeper: unknown command "${positionals.join(' ')}"\n\n${USAGE}`);
-    return 2;
+    return usageError(io, `unknown command "${positionals.join(' ')}"`);
   }
   const timeoutSeconds = Number(values.timeout ?? DEFAULT_TIMEOUT_SECONDS);
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 3_600) {
-    io.err(`routekeeper: --timeout must be a whole number of seconds from 1 to 3600\n\n${USAGE}`);
-    return 2;
+    return usageError(io, '--timeout must be a whole number of seconds from 1 to 3600', 'doctor');
   }
   const stage = values.stage ?? 'dev';
   let config: ReturnType<typeof loadConfigFile>;
@@ -86,6 +105,13 @@ export const main = async (argv: readonly string[], io: Io = processIo): Promise
     return 2;
   }
   const progress = values.quiet ? () => undefined : (m: string) => io.err(`doctor: ${m}\n`);
+  // The SDK loads only when a command talks to AWS: `--help` and usage errors start at once.
+  const { buildDoctorDeps, missingCredentials } = await import('./deps');
+  const noCredentials = await missingCredentials({ region: clusters[0]?.region });
+  if (noCredentials !== undefined) {
+    io.err(`routekeeper: ${noCredentials}; doctor checked nothing\n`);
+    return 2;
+  }
   const deps = buildDoctorDeps({
     config,
     stateTable: values['state-table'] ?? io.env.STATE_TABLE ?? `routekeeper-${stage}-state`,
@@ -132,5 +158,6 @@ const parse = (argv: readonly string[]) =>
       quiet: { type: 'boolean', default: false },
       timeout: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', default: false },
     },
   });

@@ -17,6 +17,7 @@ import { intEnv, requireEnv } from '../../shared/config/env';
 import { loadConfigFromEnv } from '../../shared/config/load';
 import { runUntil, stopBeforeTimeout } from '../../shared/core/stop';
 import { type DriftRun, runDrift } from '../../shared/domain/checks/drift';
+import { capture } from '../../shared/telemetry';
 
 export interface DriftFunctionDeps {
   /** With the invocation's remaining time, the run stops (retryable error) shortly before it runs out. */
@@ -34,7 +35,7 @@ export const buildDeps = (
   const config = loadConfigFromEnv(env);
   const table = requireEnv('STATE_TABLE', env);
   const busName = requireEnv('EVENT_BUS_NAME', env);
-  const clients = { endpoint: env.AWS_ENDPOINT_URL };
+  const clients = { endpoint: env.AWS_ENDPOINT_URL, capture };
   const ec2 = given.ec2 ?? makeEc2ReadClient(clients);
   const directConnect = given.directConnect ?? makeDirectConnectClient(clients);
   const documents = makeDocumentClient(given.dynamodb ?? makeDynamoDbClient(clients));

@@ -24,7 +24,7 @@ import {
   type VerifiedNotification,
 } from '../../shared/domain/intake/check';
 import { makeKeyring } from '../../shared/domain/intake/keyring';
-import { emit, logger } from '../../shared/telemetry';
+import { capture, emit, logger } from '../../shared/telemetry';
 import { keyStoreOutageTelemetry } from './telemetry';
 
 export interface HeartbeatDeps extends CheckDeps {
@@ -40,7 +40,7 @@ export const buildDeps = (
 ): HeartbeatDeps => {
   const config = loadConfigFromEnv(env);
   const toleranceSeconds = intEnv('TIMESTAMP_TOLERANCE_SECONDS', 300, env);
-  const clients = { endpoint: env.AWS_ENDPOINT_URL };
+  const clients = { endpoint: env.AWS_ENDPOINT_URL, capture };
   const stopMarginMs = intEnv('STOP_BEFORE_TIMEOUT_MS', 2_000, env);
   let stop = new AbortController().signal;
   const dynamodb = makeDynamoDbClient(clients);

@@ -19,6 +19,7 @@ import { runUntil, stopBeforeTimeout } from '../../shared/core/stop';
 import type { SwitchCommand } from '../../shared/domain/switch/command';
 import type { SwitchOutcome } from '../../shared/domain/switch/outcomes';
 import { switchRoute } from '../../shared/domain/switch/switch-route';
+import { capture } from '../../shared/telemetry';
 
 /** Longest in-progress idempotency lock: below Lambda's first async retry (60 s). */
 const LOCK_CAP_MS = 55_000;
@@ -33,7 +34,7 @@ export interface RouteSwitchDeps {
 /** Composition root: read the environment once, build clients and adapters once per container. */
 export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps => {
   const config = loadConfigFromEnv(env);
-  const clients = { endpoint: env.AWS_ENDPOINT_URL };
+  const clients = { endpoint: env.AWS_ENDPOINT_URL, capture };
   const stopMarginMs = intEnv('STOP_BEFORE_TIMEOUT_MS', 2_000, env);
   let stop = new AbortController().signal;
   const dynamodb = makeDynamoDbClient(clients);

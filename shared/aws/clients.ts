@@ -19,6 +19,11 @@ export interface ClientOptions {
   readonly region?: string | undefined;
   /** Per-attempt timeouts; default CALL_TIMEOUTS. */
   readonly timeouts?: CallTimeouts | undefined;
+  /**
+   * Instruments every client made (the functions pass their tracer's captureAWSv3Client: one X-Ray
+   * subsegment per AWS call). Given by the composition root, so this layer knows no tracer.
+   */
+  readonly capture?: (<C extends object>(client: C) => C) | undefined;
 }
 
 export interface CallTimeouts {
@@ -58,6 +63,9 @@ class BoundedHttpHandler extends NodeHttpHandler {
   }
 }
 
+const captured = <C extends object>(client: C, { capture }: ClientOptions): C =>
+  capture ? capture(client) : client;
+
 const common = ({ endpoint, region, timeouts = CALL_TIMEOUTS }: ClientOptions) => ({
   ...(endpoint ? { endpoint } : {}),
   ...(region ? { region } : {}),
@@ -66,7 +74,7 @@ const common = ({ endpoint, region, timeouts = CALL_TIMEOUTS }: ClientOptions) =
 
 /** Reads: standard retry mode, 3 attempts (full-jitter backoff; throttling backs off from 500 ms). */
 export const makeEc2ReadClient = (options: ClientOptions = {}) =>
-  new EC2Client({ ...common(options), maxAttempts: 3 });
+  captured(new EC2Client({ ...common(options), maxAttempts: 3 }), options);
 
 /**
  * Route writes: more attempts, because a throttled ReplaceRoute during failover is worth waiting for, and
@@ -75,19 +83,20 @@ export const makeEc2ReadClient = (options: ClientOptions = {}) =>
  * limit, where standard mode needed two invocations and 28% longer at 200). This client only writes routes.
  */
 export const makeEc2WriteClient = (options: ClientOptions = {}) =>
-  new EC2Client({ ...common(options), maxAttempts: 8, retryMode: 'adaptive' });
+  captured(new EC2Client({ ...common(options), maxAttempts: 8, retryMode: 'adaptive' }), options);
 
+/** Its document clients share its middleware, so they are captured with it. */
 export const makeDynamoDbClient = (options: ClientOptions = {}) =>
-  new DynamoDBClient({ ...common(options), maxAttempts: 4 });
+  captured(new DynamoDBClient({ ...common(options), maxAttempts: 4 }), options);
 
 export const makeDocumentClient = (client: DynamoDBClient) =>
   DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
 export const makeEventBridgeClient = (options: ClientOptions = {}) =>
-  new EventBridgeClient({ ...common(options), maxAttempts: 4 });
+  captured(new EventBridgeClient({ ...common(options), maxAttempts: 4 }), options);
 
 export const makeDirectConnectClient = (options: ClientOptions = {}) =>
-  new DirectConnectClient({ ...common(options), maxAttempts: 3 });
+  captured(new DirectConnectClient({ ...common(options), maxAttempts: 3 }), options);
 
 /** The clients a checking run (drift, doctor) uses; composition roots build them or take given ones. */
 export interface CheckClients {
@@ -105,13 +114,19 @@ export interface CheckClients {
 export const KEY_STORE_TIMEOUTS: CallTimeouts = { connectionMs: 1_000, answerMs: 2_000 };
 
 export const makeSsmClient = (options: ClientOptions = {}) =>
-  new SSMClient({ ...common({ timeouts: KEY_STORE_TIMEOUTS, ...options }), maxAttempts: 2 });
+  captured(
+    new SSMClient({ ...common({ timeouts: KEY_STORE_TIMEOUTS, ...options }), maxAttempts: 2 }),
+    options,
+  );
 
 export const makeSecretsManagerClient = (options: ClientOptions = {}) =>
-  new SecretsManagerClient({
-    ...common({ timeouts: KEY_STORE_TIMEOUTS, ...options }),
-    maxAttempts: 2,
-  });
+  captured(
+    new SecretsManagerClient({
+      ...common({ timeouts: KEY_STORE_TIMEOUTS, ...options }),
+      maxAttempts: 2,
+    }),
+    options,
+  );
 
 /**
  * lk-notify's bus client: few SDK attempts and short timeouts, because the CLI bounds its total send time

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError, parseConfig, type RoutekeeperConfig } from './schema';
 
 /** The one environment variable that points routekeeper at a configuration file. */
@@ -15,6 +15,14 @@ export const loadConfigFile = (path: string, base = process.cwd()): RoutekeeperC
   try {
     text = readFileSync(absolute, 'utf8');
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new ConfigError(
+        `configuration file ${absolute} does not exist. Create it from the example and put your ids in:\n` +
+          `  cp ${EXAMPLE_CONFIG} ${relative(process.cwd(), absolute) || absolute}\n` +
+          '(README, "Configuration", says what each field means)',
+        ['file not found'],
+      );
+    }
     throw new ConfigError(
       `cannot read configuration file ${absolute}: ${(error as Error).message}`,
       ['file not readable'],
@@ -25,11 +33,30 @@ export const loadConfigFile = (path: string, base = process.cwd()): RoutekeeperC
     raw = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(
-      `configuration file ${absolute} is not valid JSON: ${(error as Error).message}`,
+      `configuration file ${absolute} is not valid JSON: ${jsonSyntaxError(text, error as Error)}`,
       ['invalid JSON'],
     );
   }
   return parseConfig(raw, `configuration file ${absolute}`);
+};
+
+/** The documented example every stage's file starts from. */
+const EXAMPLE_CONFIG = stageConfigPath('dev');
+
+/**
+ * JSON.parse's complaint with the line and column it happened at, and that line with a caret under the
+ * place (V8 gives a character offset, and none at all when the text ends too early).
+ */
+export const jsonSyntaxError = (text: string, error: Error): string => {
+  const offset = Number(/at position (\d+)/.exec(error.message)?.[1] ?? text.length);
+  const reason = error.message
+    .replace(/ in JSON at position \d+.*$/s, '')
+    .replace(/^Unexpected end of JSON input$/, 'the text ends too early');
+  const before = text.slice(0, offset).split('\n');
+  const line = before.length;
+  const column = (before.at(-1)?.length ?? 0) + 1;
+  const source = text.split('\n')[line - 1] ?? '';
+  return `line ${line}, column ${column}: ${reason}\n  ${source}\n  ${' '.repeat(column - 1)}^`;
 };
 
 /** The configuration named by ROUTEKEEPER_CONFIG (or the given fallback path). */

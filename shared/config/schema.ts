@@ -8,6 +8,7 @@ import {
   parseIpv4,
 } from '../core/ip';
 import { awsIdPattern, NAME, NAME_RULE } from '../core/names';
+import { describeConfigIssues, requiredWhenMissing } from './issues';
 import { ConfiguredPublicKey, KEY_STORE_PATTERN, parseKeyStoreRef } from './keys';
 
 /**
@@ -359,19 +360,10 @@ export class ConfigError extends Error {
   }
 }
 
-const describePath = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>(
-    (text, key) =>
-      typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),
-    '',
-  ) || '(root)';
-
 /** Validate a parsed configuration; throws ConfigError naming every bad field. */
 export const parseConfig = (raw: unknown, origin = 'configuration'): RoutekeeperConfig => {
-  const result = RoutekeeperConfig.safeParse(raw);
+  const result = RoutekeeperConfig.safeParse(raw, { error: requiredWhenMissing });
   if (result.success) return result.data;
-  const problems = result.error.issues.map(
-    (issue) => `${describePath(issue.path)}: ${issue.message}`,
-  );
+  const problems = describeConfigIssues(RoutekeeperConfig, result.error.issues);
   throw new ConfigError(`${origin} is invalid:\n  - ${problems.join('\n  - ')}`, problems);
 };

@@ -3,7 +3,7 @@
  * the generated CloudFormation through the real cfn-lint.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -379,33 +379,94 @@ describe('serverless package: drift function, alarms and dashboard', () => {
     );
   });
 
-  it('declares a dashboard with switches, findings, heartbeats and rejections', () => {
-    // Act
+  it('declares a dashboard with switches, findings, heartbeats, rejections, every function and switch duration', () => {
+    // Prepare: the body as CloudWatch gets it, with the stack's names substituted
     const dashboard = Object.values(template.Resources).find(
       (r) => r.Type === 'AWS::CloudWatch::Dashboard',
     );
-    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    const sub = dashboard?.Properties.DashboardBody as { 'Fn::Sub': string } | undefined;
+    const text = (sub?.['Fn::Sub'] ?? '').replace(
+      /\$\{([A-Za-z.:]+)\}/g,
+      (_, name: string) => `sub:${name}`,
+    );
+    // Act
+    const body = JSON.parse(text) as {
+      widgets: { properties: { title: string; metrics: unknown[][] } }[];
+    };
+    const metrics = body.widgets.flatMap((w) => w.properties.metrics.map((m) => JSON.stringify(m)));
     // Assess
-    for (const text of ['Route switches', 'Drift findings', 'Heartbeats', 'Rejections']) {
-      expect(body).toContain(text);
+    expect(body.widgets.map((w) => w.properties.title)).toEqual(
+      expect.arrayContaining(['Route switches', 'Drift findings', 'Rejections']),
+    );
+    for (const fn of ['RouteSwitch', 'Heartbeat', 'Drift']) {
+      for (const metric of ['Errors', 'Throttles']) {
+        expect(metrics).toContain(
+          JSON.stringify(['AWS/Lambda', metric, 'FunctionName', `sub:${fn}LambdaFunction`]),
+        );
+      }
+    }
+    for (const stat of ['p50', 'p95']) {
+      expect(metrics).toContain(
+        JSON.stringify([
+          'Routekeeper',
+          'SwitchDuration',
+          'service',
+          'routekeeper',
+          { stat, label: stat },
+        ]),
+      );
+    }
+  });
+
+  it('traces all three functions with X-Ray, each role allowed to send its segments', () => {
+    for (const fn of ['RouteSwitch', 'Heartbeat', 'Drift']) {
+      // Act
+      const lambda = template.Resources[`${fn}LambdaFunction`]?.Properties as {
+        TracingConfig?: unknown;
+        Runtime?: string;
+        Role: { 'Fn::GetAtt': [string, string] };
+      };
+      const role = template.Resources[lambda.Role['Fn::GetAtt'][0]]?.Properties as {
+        Policies: { PolicyDocument: { Statement: Record<string, unknown>[] } }[];
+      };
+      const statements = role.Policies.flatMap((p) => p.PolicyDocument.Statement);
+      // Assess
+      expect(lambda.TracingConfig, fn).toEqual({ Mode: 'Active' });
+      expect(lambda.Runtime, fn).toBe('nodejs24.x');
+      expect(statements, fn).toContainEqual({
+        Effect: 'Allow',
+        Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+        Resource: '*',
+      });
     }
   });
 });
 
 describe('serverless package with a bad configuration', () => {
-  it('fails and names the bad field', () => {
-    // Prepare
+  it("fails at once with one block naming each bad field, without the framework's stack trace", () => {
+    // Prepare: a wrong value, a missing field and a misspelled key
     const dir = mkdtempSync(join(tmpdir(), 'routekeeper-bad-config-'));
     const config = JSON.parse(readFileSync(join(ROOT, 'config/routekeeper.dev.json'), 'utf8'));
-    config.clusters[0].vips[0].address = '10.0.5.5';
+    config.clusters[0].vpcId = 'vpc-1';
+    delete config.clusters[0].region;
+    config.clusters[0].vips[0].routeTabels = config.clusters[0].vips[0].routeTables;
+    delete config.clusters[0].vips[0].routeTables;
     const path = join(dir, 'bad.json');
     writeFileSync(path, JSON.stringify(config));
     // Act
     const result = packageStack(join(dir, 'out'), { ROUTEKEEPER_CONFIG: path });
     // Assess
-    expect(result.status).not.toBe(0);
-    expect(`${result.stdout}${result.stderr}`).toContain(
-      'clusters[0].vips[0].address: VIP 10.0.5.5 lies inside the VPC CIDR 10.0.0.0/16',
+    expect(result.status).toBe(1);
+    const output = `${result.stdout}${result.stderr}`;
+    expect(output).toContain(
+      `routekeeper: configuration file ${path} is invalid:\n` +
+        '  - clusters[0].region: required\n' +
+        '  - clusters[0].vpcId: must be a VPC id like vpc-0123456789abcdef0\n' +
+        '  - clusters[0].vips[0]: unknown key "routeTabels" (did you mean "routeTables"?)\n' +
+        '\nNothing was packaged.\n',
     );
+    expect(output).not.toMatch(/^\s+at /m);
+    expect(output).not.toContain('Cannot resolve');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 });

@@ -14,9 +14,34 @@ import {
   RouteSwitchRequested,
   SOURCE,
 } from '../../../../shared/events/route-switch-requested';
+import { metrics } from '../../../../shared/telemetry';
 import fixture from '../../../fixtures/events/route-switch-requested.v1.json';
 import { lambdaContext, switchRequestEvent } from '../../../support/events';
 import { CLUSTER, NODE2, RTB1, RTB2, testConfig, VIP } from '../../../support/world';
+
+/** The metric points written with their own dimensions (Powertools single metrics) while `run` runs. */
+const perDimensionPoints = async (run: () => Promise<unknown>) => {
+  const points: { name: string; dimensions: Record<string, string> }[] = [];
+  const single = vi.spyOn(metrics, 'singleMetric').mockImplementation(() => {
+    let dimensions: Record<string, string> = {};
+    const recorder = {
+      addDimensions: (given: Record<string, string>) => {
+        dimensions = given;
+        return recorder;
+      },
+      addMetric: (name: string) => {
+        points.push({ name, dimensions });
+      },
+    };
+    return recorder as unknown as ReturnType<typeof metrics.singleMetric>;
+  });
+  try {
+    await run();
+  } finally {
+    single.mockRestore();
+  }
+  return points;
+};
 
 const SWITCHED: SwitchOutcome = {
   kind: 'Switched',
@@ -125,6 +150,29 @@ describe('routeSwitch handler', () => {
     expect(outcome).toEqual(
       refused('IdempotencyKeyReused', 'idempotency key reused for another node or ENI'),
     );
+  });
+
+  it('counts the outcome and its duration per configured cluster and VIP', async () => {
+    // Prepare
+    const { handle } = setUp();
+    // Act
+    const points = await perDimensionPoints(() => handle(request(), lambdaContext()));
+    // Assess
+    expect(points).toEqual([
+      { name: 'Switched', dimensions: { Cluster: CLUSTER, Vip: VIP } },
+      { name: 'SwitchDuration', dimensions: { Cluster: CLUSTER, Vip: VIP } },
+    ]);
+  });
+
+  it('makes no per-VIP series of a VIP that is not configured', async () => {
+    // Prepare
+    const { handle } = setUp();
+    // Act
+    const points = await perDimensionPoints(() =>
+      handle(request({ vip: '10.9.9.9' }), lambdaContext()),
+    );
+    // Assess: only the refusal by reason
+    expect(points).toEqual([{ name: 'SwitchRejected', dimensions: { reason: 'UnknownVip' } }]);
   });
 
   it('counts a reused idempotency key under its own reason and never as SplitBrainSuspected', () => {

@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLUSTER } from '../../../../dev/guide';
 import { CONFIG_ENV, loadConfigFile, loadConfigFromEnv } from '../../../../shared/config/load';
@@ -349,7 +349,37 @@ describe('parseConfig', () => {
     // Act
     const error = configError(raw);
     // Assess
-    expect(error.problems).toEqual([`${path}: Unrecognized key: "extra"`]);
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(
+      new RegExp(
+        `^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: unknown key "extra" \\(known keys: `,
+      ),
+    );
+  });
+
+  it('says "required" for a missing field', () => {
+    // Prepare
+    const raw = validRaw();
+    delete (cluster(raw) as Record<string, unknown>).region;
+    // Act
+    const error = configError(raw);
+    // Assess
+    expect(error.problems).toEqual(['clusters[0].region: required']);
+  });
+
+  it('suggests the known key an unknown key most likely misspells', () => {
+    // Prepare
+    const raw = validRaw();
+    const entry = vip(raw) as Record<string, unknown>;
+    entry.adress = entry.address;
+    delete entry.address;
+    // Act
+    const error = configError(raw);
+    // Assess
+    expect(error.problems).toEqual([
+      'clusters[0].vips[0].address: required',
+      'clusters[0].vips[0]: unknown key "adress" (did you mean "address"?)',
+    ]);
   });
 
   it('rejects a VIP that manages no route table', () => {
@@ -580,30 +610,57 @@ describe('loadConfigFile', () => {
     expect(config.clusters[0]?.name).toBe('lk-demo');
   });
 
-  it('reports a missing file with its absolute path', () => {
+  it('reports a missing file with its absolute path and how to create it from the example', () => {
     // Prepare
     const path = join(tmpdir(), 'routekeeper-unit-missing', 'nope.json');
     // Act
     const error = thrown(() => loadConfigFile(path));
     // Assess
     expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(
+      `configuration file ${path} does not exist. Create it from the example and put your ids in:\n` +
+        `  cp config/routekeeper.dev.json ${relative(process.cwd(), path)}\n` +
+        '(README, "Configuration", says what each field means)',
+    );
+    expect((error as ConfigError).problems).toEqual(['file not found']);
+  });
+
+  it('reports a file that cannot be read', () => {
+    // Prepare: a directory is there but is no file
+    const path = tempDir();
+    // Act
+    const error = thrown(() => loadConfigFile(path));
+    // Assess
     expect((error as ConfigError).message).toMatch(
-      new RegExp(`^cannot read configuration file ${path}: ENOENT`),
+      new RegExp(`^cannot read configuration file ${path}: EISDIR`),
     );
     expect((error as ConfigError).problems).toEqual(['file not readable']);
   });
 
-  it('reports a file that is not JSON', () => {
+  it('reports a JSON syntax error with its line and column, and points at it', () => {
     // Prepare
-    const path = tempFile('broken.json', '{ "clusters": [ ');
+    const path = tempFile('broken.json', '{\n  "clusters": [\n    { "name": "x", }\n  ]\n}\n');
     // Act
     const error = thrown(() => loadConfigFile(path));
     // Assess
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).message).toMatch(
-      new RegExp(`^configuration file ${path} is not valid JSON: `),
+    expect((error as ConfigError).message).toBe(
+      `configuration file ${path} is not valid JSON: line 3, column 20: Expected double-quoted property name\n` +
+        '      { "name": "x", }\n' +
+        '                     ^',
     );
     expect((error as ConfigError).problems).toEqual(['invalid JSON']);
+  });
+
+  it('reports a file that ends too early at its last line', () => {
+    // Prepare
+    const path = tempFile('cut.json', '{\n  "clusters": [');
+    // Act
+    const error = thrown(() => loadConfigFile(path));
+    // Assess
+    expect((error as ConfigError).message).toMatch(
+      /is not valid JSON: line 2, column 16: the text ends too early\n/,
+    );
   });
 
   it('names the file and the field when the content is invalid', () => {
