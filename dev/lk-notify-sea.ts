@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   chmodSync,
   copyFileSync,
@@ -104,6 +105,26 @@ const blobWriter = (cacheDir: string, log: (line: string) => void): string => {
 };
 
 /**
+ * postject's LIEF prints parser notes through console.warn/log ("Can't find string offset for section
+ * name '.note.100'", "The signature seems corrupted!" for the signed node.exe, whose signature the
+ * injection voids anyway); they are noise in a build log, so they are kept back unless the injection fails.
+ */
+const quietly = async (work: () => Promise<void>): Promise<void> => {
+  const { warn, log } = console;
+  const held: string[] = [];
+  console.warn = (...parts: unknown[]) => held.push(parts.join(' '));
+  console.log = console.warn;
+  try {
+    await work();
+  } catch (error) {
+    throw new Error(`postject failed: ${(error as Error).message}\n${held.join('\n')}`);
+  } finally {
+    console.warn = warn;
+    console.log = log;
+  }
+};
+
+/**
  * Build `dist/lk-notify.cjs`, then `dist/lk-notify` (Linux x64) and `dist/lk-notify.exe` (Windows x64).
  * The blob carries no snapshot and no code cache, so one blob fits both platforms' binaries of the same
  * Node version.
@@ -139,6 +160,8 @@ export const buildLkNotify = async (options: BuildOptions = {}): Promise<BuildRe
       timeout: 120_000,
     });
     const blobData = readFileSync(blob);
+    // An executable already built from this very blob and Node version is kept: re-runs take seconds.
+    const stamp = createHash('sha256').update(SEA_NODE_VERSION).update(blobData).digest('hex');
     // postject ships CommonJS without types.
     const { inject } = require('postject') as {
       inject: (
@@ -151,13 +174,21 @@ export const buildLkNotify = async (options: BuildOptions = {}): Promise<BuildRe
     const executables: Partial<Record<SeaPlatform, string>> = {};
     for (const platform of platforms) {
       const target = join(outDir, PLATFORMS[platform].output);
+      const marker = `${target}.sha256`;
+      if (existsSync(target) && existsSync(marker) && readFileSync(marker, 'utf8') === stamp) {
+        executables[platform] = target;
+        log(`${target} is up to date`);
+        continue;
+      }
+      rmSync(marker, { force: true });
       const staging = join(work, PLATFORMS[platform].output);
       copyFileSync(nodeBinary(platform, cacheDir, log), staging);
       chmodSync(staging, 0o755);
-      await inject(staging, RESOURCE, blobData, { sentinelFuse: SEA_FUSE });
+      await quietly(() => inject(staging, RESOURCE, blobData, { sentinelFuse: SEA_FUSE }));
       // Replace the output only when it is complete: a failed build never leaves half an executable.
       rmSync(target, { force: true });
       renameSync(staging, target);
+      writeFileSync(marker, stamp);
       executables[platform] = target;
       log(`built ${target}`);
     }
