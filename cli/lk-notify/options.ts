@@ -40,7 +40,7 @@ Identity and destination (flags win over the settings file):
   --no-imds               never contact the instance metadata service
   --imds-endpoint <url>   default: AWS_EC2_METADATA_SERVICE_ENDPOINT, else http://169.254.169.254
   --settings <file>       JSON settings file (default: $${SETTINGS_ENV}); keys: cluster, node, bus,
-                          region, keyFile, keySecret, timeoutSeconds, waitSeconds, eniId, vpcId,
+                          vip (failover and check, without --vip), region, keyFile, keySecret, timeoutSeconds, waitSeconds, eniId, vpcId,
                           routeTables, stateTable, logFile, logMaxKb, imds, imdsEndpoint
 
 Signing key (first found wins; the key itself is never printed):
@@ -75,6 +75,7 @@ Exit codes:
 const Settings = z.strictObject({
   cluster: z.string().regex(NAME).optional(),
   node: z.string().regex(NAME).optional(),
+  vip: z.string().min(7).max(18).optional(),
   bus: z.string().min(1).max(1600).optional(),
   region: z
     .string()
@@ -219,7 +220,13 @@ export const parseOptions = (argv: readonly string[], env: NodeJS.ProcessEnv): O
     if (value !== undefined && !NAME.test(value))
       throw usage(`--${name} "${value}" is not a valid name`);
   }
-  const vips = (flags.vip as string[] | undefined) ?? [];
+  const givenVips = (flags.vip as string[] | undefined) ?? [];
+  // The settings file's VIP is the one this node's LifeKeeper resource protects: what failover and check
+  // claim and check when no --vip is given (a heartbeat names only the VIPs it is told are held).
+  const vips =
+    givenVips.length === 0 && (command === 'failover' || command === 'check') && settings.vip
+      ? [settings.vip]
+      : givenVips;
   if ((command === 'failover' || command === 'check') && vips.length !== 1)
     throw usage(`${command} needs exactly one --vip`);
   if (flags.wait === true && command !== 'failover') throw usage('--wait is for failover only');
