@@ -112,7 +112,11 @@ export const routeSwitchStateStatements = (): Statement[] => [
     Effect: 'Allow',
     Action: 'dynamodb:PutItem',
     Resource: getAtt('StateTable'),
-    Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['verdict#*'] } },
+    // Null: a request without leading keys must not pass the ForAllValues test vacuously.
+    Condition: {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['verdict#*'] },
+      Null: { 'dynamodb:LeadingKeys': 'false' },
+    },
   },
   {
     Sid: 'IdempotencyRecords',
