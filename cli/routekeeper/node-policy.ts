@@ -2,7 +2,6 @@ import { parseArgs } from 'node:util';
 import { NodePolicyError, nodePolicy } from '../../serverless/node-policy';
 import { CONFIG_ENV, loadConfigFile, stageConfigPath } from '../../shared/config/load';
 import { ConfigError } from '../../shared/config/schema';
-import type { Io } from './main';
 
 export const NODE_POLICY_USAGE = `Usage: routekeeper node-policy --node <name> [options]
 
@@ -21,6 +20,13 @@ Options:
 
 Exit codes: 0 printed, 2 usage or configuration error.
 `;
+
+/** What the command writes to and reads (main.ts passes its Io). */
+interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+}
 
 /** `routekeeper node-policy`: the node role's policy, from the configuration. */
 export const nodePolicyCommand = (argv: readonly string[], io: Io): number => {
