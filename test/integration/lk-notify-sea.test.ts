@@ -189,7 +189,9 @@ describe('failover --wait: restore learns whether the routes moved', () => {
     // Assess
     expect(outcomes).toEqual(['Refused']);
     expect(result.code, result.stderr).toBe(10);
-    expect(result.stderr).toMatch(/routekeeper refused the claim: Refused: VipInsideVpc/);
+    expect(result.stderr).toContain(
+      `routekeeper refused the claim: Refused: VipInsideVpc: ${VIP} lies inside the VPC CIDR 10.1.0.0/16`,
+    );
     expect(result.ms).toBeLessThan(25_000);
     expect(await targets(world)).toEqual([node1?.eniId, node1?.eniId]);
   });

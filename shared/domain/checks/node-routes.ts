@@ -76,8 +76,9 @@ export interface ClaimView {
   readonly verdict?: ClaimVerdict;
 }
 
+/** A refusal's detail starts with its reason (`VipInsideVpc: …`), so the detail, else the reason, follows the outcome. */
 const describeVerdict = (verdict: ClaimVerdict): string =>
-  [verdict.outcome, verdict.refusal, verdict.detail].filter(Boolean).join(': ');
+  [verdict.outcome, verdict.detail ?? verdict.refusal].filter(Boolean).join(': ');
 
 /**
  * Where a failover claim stands. A newer claim of another node wins over everything (routekeeper will

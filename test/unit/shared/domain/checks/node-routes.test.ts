@@ -118,13 +118,13 @@ describe('claimProgress', () => {
       verdict: verdict({
         outcome: 'Refused',
         refusal: 'VipInsideVpc',
-        detail: 'VIP inside 10.0.0.0/16',
+        detail: 'VipInsideVpc: 10.1.0.10 lies inside the VPC CIDR 10.1.0.0/16',
       }),
     });
     // Assess
     expect(progress).toEqual({
       kind: 'Refused',
-      why: 'Refused: VipInsideVpc: VIP inside 10.0.0.0/16',
+      why: 'Refused: VipInsideVpc: 10.1.0.10 lies inside the VPC CIDR 10.1.0.0/16',
     });
   });
 
