@@ -74,14 +74,12 @@ describe('claim verdicts', () => {
     // Act
     const state = await read('lk-demo', '10.1.0.10', 'node2');
     dynamodb.reset();
-    dynamodb
-      .on(GetCommand)
-      .rejects(
-        Object.assign(new Error('AccessDeniedException'), {
-          name: 'AccessDeniedException',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    dynamodb.on(GetCommand).rejects(
+      Object.assign(new Error('AccessDeniedException'), {
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const failed = read('lk-demo', '10.1.0.10', 'node2');
     // Assess
     expect(state.record).toMatchObject({ owner: 'node1', orderToken: 3_000 });
