@@ -137,8 +137,9 @@ export const waitForRoutes = async (
   for (;;) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) break;
+    const budget = AbortSignal.timeout(remaining);
     try {
-      const [routes, state] = await runUntil(AbortSignal.timeout(remaining), () =>
+      const [routes, state] = await runUntil(budget, () =>
         Promise.all([
           read(),
           readState === undefined || stateProblem !== undefined
@@ -180,6 +181,8 @@ export const waitForRoutes = async (
       if (lastPending !== lastLine) say(lastPending);
       lastLine = lastPending;
     } catch (error) {
+      // A read cut short by the end of the budget says nothing about the API: the last answer stands.
+      if (budget.aborted && lastFailure === undefined && lastPending !== '') break;
       lastFailure = failureCode(error);
       if (lastFailure.code !== EXIT.API_UNREACHABLE) {
         say(`cannot read the route tables: ${lastFailure.text}`);

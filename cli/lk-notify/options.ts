@@ -40,8 +40,9 @@ Identity and destination (flags win over the settings file):
   --no-imds               never contact the instance metadata service
   --imds-endpoint <url>   default: AWS_EC2_METADATA_SERVICE_ENDPOINT, else http://169.254.169.254
   --settings <file>       JSON settings file (default: $${SETTINGS_ENV}); keys: cluster, node, bus,
-                          vip (failover and check, without --vip), region, keyFile, keySecret, timeoutSeconds, waitSeconds, eniId, vpcId,
-                          routeTables, stateTable, logFile, logMaxKb, imds, imdsEndpoint
+                          vip (failover and check without --vip), region, keyFile, keySecret,
+                          timeoutSeconds, waitSeconds, eniId, vpcId, routeTables, stateTable,
+                          logFile, logMaxKb, imds, imdsEndpoint
 
 Signing key (first found wins; the key itself is never printed):
   --key-file <path>       JSON key document

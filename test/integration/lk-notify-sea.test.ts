@@ -232,6 +232,28 @@ describe('failover --wait: restore learns whether the routes moved', () => {
     expect(await targets(world)).toEqual([node1?.eniId, node1?.eniId]);
   });
 
+  it('exits 8 when the routes do not point here within --wait-timeout (nothing processes the claim)', async () => {
+    // Prepare
+    const world = await signedWorld();
+    const [node1] = world.topology.nodes;
+    // Act
+    const result = await lkNotify(world, 'node2', [
+      'failover',
+      '--vip',
+      VIP,
+      '--wait',
+      '--wait-timeout',
+      '3',
+    ]);
+    // Assess
+    expect(result.code, result.stderr).toBe(8);
+    expect(result.stderr).toContain(
+      `the routes did not point here within 3 s (--wait-timeout): not here:`,
+    );
+    expect(result.stderr).toContain(`→ ${node1?.eniId}`);
+    expect(result.ms).toBeLessThan(10_000);
+  });
+
   it('exits 11 ("API unreachable") within its budget when EC2 accepts connections and never answers', async () => {
     // Prepare: the bus answers (the claim is delivered); EC2 is a stalled endpoint.
     const world = await signedWorld();
