@@ -170,7 +170,9 @@ export const playDemo = async (
   );
 
   // node1's own claim from before it failed, signed now but delivered late (step 3).
-  const delayed = JSON.parse((await send('node1', ['failover', '--vip', VIP, '--dry-run'])).stdout);
+  const [delayed] = JSON.parse(
+    (await send('node1', ['failover', '--vip', VIP, '--dry-run'])).stdout,
+  );
   await new Promise((resolve) => setTimeout(resolve, 5));
 
   await step(
@@ -222,7 +224,7 @@ export const playDemo = async (
     '4. a tampered claim arrives (a node1 claim whose signed time was altered) → rejected, routes unchanged',
     async () => {
       const forged = await send('node1', ['failover', '--vip', VIP, '--dry-run']);
-      const entry = JSON.parse(forged.stdout);
+      const [entry] = JSON.parse(forged.stdout);
       const detail = JSON.parse(entry.Detail);
       // The forger moves the claim by a millisecond (to win the fence), keeping the JSON valid.
       const claim = JSON.parse(Buffer.from(detail.body, 'base64url').toString('utf8'));

@@ -1,30 +1,16 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
-
-const ROOT = resolve(__dirname, '..');
+import { join } from 'node:path';
+import { bundleLkNotify } from './lk-notify-sea';
 
 /**
- * lk-notify as a node runs it: the single-file bundle, built with the same options as
+ * lk-notify as a node runs it: the single-file bundle, built by the same code as
  * `npm run build:lk-notify`, in a directory with no node_modules, run by plain `node`.
  */
 export const buildBundle = async (): Promise<string> => {
-  const dir = mkdtempSync(join(tmpdir(), 'lk-notify-bundle-'));
-  const outfile = join(dir, 'lk-notify.cjs');
-  await build({
-    entryPoints: [join(ROOT, 'cli/lk-notify/bin.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    mainFields: ['module', 'main'],
-    minify: true,
-    legalComments: 'none',
-    outfile,
-    logLevel: 'silent',
-  });
+  const outfile = join(mkdtempSync(join(tmpdir(), 'lk-notify-bundle-')), 'lk-notify.cjs');
+  await bundleLkNotify(outfile);
   return outfile;
 };
 
@@ -36,18 +22,18 @@ export interface ProcessResult {
 }
 
 /**
- * Run a Node.js script as a process with a clean environment: credentials for the emulator, never the real
+ * Run a program as a process with a clean environment: credentials for the emulator, never the real
  * metadata service. Killed after `timeoutMs` (the caller then fails on the code).
  */
-export const runNodeScript = (
-  script: string,
+export const runProcess = (
+  command: string,
   args: readonly string[],
   env: Record<string, string> = {},
   options: { readonly cwd?: string; readonly timeoutMs?: number } = {},
 ): Promise<ProcessResult> =>
   new Promise((done, fail) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [script, ...args], {
+    const child = spawn(command, [...args], {
       cwd: options.cwd ?? tmpdir(),
       env: {
         PATH: process.env.PATH ?? '',
@@ -73,6 +59,14 @@ export const runNodeScript = (
       done({ code, stdout, stderr, ms: Date.now() - started });
     });
   });
+
+/** A Node.js script under the running node. */
+export const runNodeScript = (
+  script: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+  options: { readonly cwd?: string; readonly timeoutMs?: number } = {},
+): Promise<ProcessResult> => runProcess(process.execPath, [script, ...args], env, options);
 
 /** Run the lk-notify bundle as a node would, from a directory with no node_modules. */
 export const runBundle = (

@@ -96,7 +96,7 @@ export const routeSwitchStatements = (config: RoutekeeperConfig): Statement[] =>
 
 /**
  * routeSwitch's tables, bus and dead-letter queue. The fence record is read and moved by conditional updates
- * only (vip-records.ts: GetItem, UpdateItem); Powertools idempotency needs Get/Put/Update/Delete on its own
+ * only (vip-records.ts: GetItem, UpdateItem); a failover's verdict is put for the claimant (PutItem, `verdict#…`); Powertools idempotency needs Get/Put/Update/Delete on its own
  * table. It publishes its results, never a `Route Switch Requested` (that would trigger itself).
  */
 export const routeSwitchStateStatements = (): Statement[] => [
@@ -105,6 +105,18 @@ export const routeSwitchStateStatements = (): Statement[] => [
     Effect: 'Allow',
     Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     Resource: getAtt('StateTable'),
+  },
+  {
+    // The claimant's answer (claim-verdicts.ts): only `verdict#…` items.
+    Sid: 'WriteClaimVerdicts',
+    Effect: 'Allow',
+    Action: 'dynamodb:PutItem',
+    Resource: getAtt('StateTable'),
+    // Null: a request without leading keys must not pass the ForAllValues test vacuously.
+    Condition: {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['verdict#*'] },
+      Null: { 'dynamodb:LeadingKeys': 'false' },
+    },
   },
   {
     Sid: 'IdempotencyRecords',

@@ -24,6 +24,7 @@ export interface Identity {
   readonly region?: string;
   readonly instanceId?: string;
   readonly enis?: string[];
+  readonly vpcId?: string;
   /** Why the metadata service gave nothing, when it was asked and failed. */
   readonly imdsProblem?: string;
 }
@@ -52,7 +53,13 @@ export const resolveIdentity = async (
   if (!options.imds || !needed) return fromFlags;
   try {
     const found = await metadataService(options, env).identity();
-    return { region: found.region, instanceId: found.instanceId, enis: found.enis, ...fromFlags };
+    return {
+      region: found.region,
+      instanceId: found.instanceId,
+      enis: found.enis,
+      ...(found.vpcId === undefined ? {} : { vpcId: found.vpcId }),
+      ...fromFlags,
+    };
   } catch (error) {
     const reason = (error as Error).message.slice(0, 200);
     return { ...fromFlags, imdsProblem: `instance metadata service unavailable (${reason})` };

@@ -16,6 +16,16 @@ export const EXIT = {
   SEND_REJECTED: 6,
   /** selftest: at least one check failed. */
   SELFTEST_FAILED: 7,
+  /** failover --wait: the claim was delivered, but the routes did not point here within the wait budget. */
+  NOT_CONFIRMED: 8,
+  /** failover --wait: a newer claim of another node holds the VIP (the fence record or routekeeper's verdict says so). */
+  SUPERSEDED: 9,
+  /** failover --wait: routekeeper refused the claim with nothing written (e.g. VipInsideVpc); waiting will not help. */
+  CLAIM_REFUSED: 10,
+  /** The route tables could not be read in time (network, throttling, 5xx): nothing is known about the routes. */
+  API_UNREACHABLE: 11,
+  /** check: a managed route table routes the VIP elsewhere, blackholed, or lacks the route. */
+  ROUTES_ELSEWHERE: 12,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

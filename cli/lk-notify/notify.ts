@@ -7,7 +7,15 @@ import {
   composeHeartbeat,
   type NodeNotification,
 } from '../../shared/domain/intake/compose';
-import { type Io, loadNodeKeys, requireName, requireRegion, resolveIdentity } from './context';
+import { checkRoutes, waitForRoutes } from './claim-routes';
+import {
+  type Identity,
+  type Io,
+  loadNodeKeys,
+  requireName,
+  requireRegion,
+  resolveIdentity,
+} from './context';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import type { Options } from './options';
 import { sendWithRetries } from './send';
@@ -21,8 +29,10 @@ export const toEntry = (notification: NodeNotification, bus: string | undefined)
 });
 
 /**
- * `failover` and `heartbeat`: resolve who this node is, load its keys, sign, then print (--dry-run) or put
- * the entry on the bus, resending it within the time budget while the failure is retryable.
+ * `failover`, `heartbeat` and `check`: resolve who this node is; `check` first reads the VIP's routes
+ * (elsewhere: no heartbeat, exit 12); then load the keys, sign, and print (--dry-run) or put the entry
+ * on the bus, resending it within the time budget while the failure is retryable; `failover --wait`
+ * then waits until the routes point here.
  */
 export const notify = async (options: Options, io: Io): Promise<ExitCode> => {
   const cluster = requireName(options, 'cluster');
@@ -30,22 +40,40 @@ export const notify = async (options: Options, io: Io): Promise<ExitCode> => {
   if (!options.dryRun && options.bus === undefined) {
     throw new CliError('--bus is required (or "bus" in the settings file)', EXIT.USAGE);
   }
-  const identity = await resolveIdentity(options, io.env, options.command === 'heartbeat');
+  const readsRoutes = options.command === 'check' || options.wait;
+  const identity = await resolveIdentity(
+    options,
+    io.env,
+    options.command !== 'failover' || options.wait,
+  );
   if (identity.imdsProblem) io.err(`lk-notify: ${identity.imdsProblem}; using flags only\n`);
-  const region = options.dryRun ? identity.region : requireRegion(identity);
-  const { keys } = await loadNodeKeys(options, node, region, io.env);
+  const region = options.dryRun && !readsRoutes ? identity.region : requireRegion(identity);
+  if (options.command === 'check' && !options.dryRun) {
+    const routes = await checkRoutes(options, identity, region as string, io);
+    if (routes !== EXIT.OK) return routes;
+  }
+  return send(options, io, { cluster, node, identity, region });
+};
 
+const send = async (
+  options: Options,
+  io: Io,
+  who: { cluster: string; node: string; identity: Identity; region: string | undefined },
+): Promise<ExitCode> => {
+  const { cluster, node, identity, region } = who;
+  const { keys } = await loadNodeKeys(options, node, region, io.env);
   const sender = {
     cluster,
     node,
     ...(identity.instanceId === undefined ? {} : { instanceId: identity.instanceId }),
   };
+  const type = options.command === 'failover' ? 'failover' : 'heartbeat';
   const msgId = randomUUID();
   const at = Date.now();
   let notification: NodeNotification;
   try {
     notification =
-      options.command === 'failover'
+      type === 'failover'
         ? composeFailover(sender, options.vips[0] as string, { msgId, claimedAt: at }, keys)
         : composeHeartbeat(
             sender,
@@ -56,16 +84,14 @@ export const notify = async (options: Options, io: Io): Promise<ExitCode> => {
   } catch (error) {
     if (error instanceof ZodError) {
       const where = error.issues.map((issue) => issue.path.join('.')).join(', ');
-      throw new CliError(
-        `cannot build the ${options.command} message: invalid ${where}`,
-        EXIT.USAGE,
-      );
+      throw new CliError(`cannot build the ${type} message: invalid ${where}`, EXIT.USAGE);
     }
     throw error;
   }
   const entry = toEntry(notification, options.bus);
   if (options.dryRun) {
-    io.out(`${JSON.stringify(entry, null, 2)}\n`);
+    // An array: what `aws events put-events --entries file://entry.json` takes, unchanged.
+    io.out(`${JSON.stringify([entry], null, 2)}\n`);
     return EXIT.OK;
   }
 
@@ -81,13 +107,25 @@ export const notify = async (options: Options, io: Io): Promise<ExitCode> => {
       random: Math.random,
     },
   );
-  const summary = { type: options.command, msgId, attempts: delivery.attempts };
-  if (delivery.delivered) {
-    io.out(`${JSON.stringify({ sent: true, ...summary, eventId: delivery.eventId })}\n`);
-    return EXIT.OK;
+  const summary = { type, msgId, attempts: delivery.attempts };
+  if (!delivery.delivered) {
+    io.err(
+      `lk-notify: ${type} not delivered after ${delivery.attempts} attempt(s): ${delivery.code}: ${delivery.message}\n`,
+    );
+    return delivery.retryable ? EXIT.SEND_RETRYABLE : EXIT.SEND_REJECTED;
   }
-  io.err(
-    `lk-notify: ${options.command} not delivered after ${delivery.attempts} attempt(s): ${delivery.code}: ${delivery.message}\n`,
-  );
-  return delivery.retryable ? EXIT.SEND_RETRYABLE : EXIT.SEND_REJECTED;
+  io.out(`${JSON.stringify({ sent: true, ...summary, eventId: delivery.eventId })}\n`);
+  if (type === 'failover' && options.wait) {
+    return waitForRoutes(options, identity, region as string, io, {
+      cluster,
+      node,
+      vip: claimedVip(notification),
+      claimedAt: at,
+    });
+  }
+  return EXIT.OK;
 };
+
+/** The VIP exactly as the signed claim carries it (routekeeper's idempotency key is built from it). */
+const claimedVip = (notification: NodeNotification): string =>
+  String(JSON.parse(Buffer.from(notification.detail.body, 'base64url').toString()).vip);

@@ -7,6 +7,7 @@ import { runDoctor } from '../../shared/domain/checks/doctor';
 import { selectClusters } from '../../shared/domain/checks/run';
 import { summarise } from '../../shared/domain/checks/types';
 import { formatText, toJson } from './format';
+import { nodePolicyCommand } from './node-policy';
 
 /** Long enough for a few hundred route tables on a slow link; a stalled endpoint cannot hold the doctor longer. */
 export const DEFAULT_TIMEOUT_SECONDS = 120;
@@ -35,6 +36,7 @@ Options:
 Exit codes: 0 every check passed, 1 at least one check failed, 2 usage or configuration error,
 3 nothing failed but some checks are unknown (not verified), 4 not finished within --timeout.
 Progress goes to stderr; the report to stdout.
+Also: routekeeper node-policy --node <name> prints a node role's IAM policy (--help for more).
 AWS credentials and region come from the usual AWS SDK sources; AWS_ENDPOINT_URL points at an emulator.
 `;
 
@@ -67,6 +69,7 @@ const parseProblem = (error: Error & { code?: string }): string => {
 
 /** `routekeeper <command>`: returns the exit code. */
 export const main = async (argv: readonly string[], io: Io = processIo): Promise<number> => {
+  if (argv[0] === 'node-policy') return nodePolicyCommand(argv.slice(1), io);
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { makeVerdictWriter } from '../../shared/aws/claim-verdicts';
 import {
   makeDocumentClient,
   makeDynamoDbClient,
@@ -19,14 +20,17 @@ import { runUntil, stopBeforeTimeout } from '../../shared/core/stop';
 import type { SwitchCommand } from '../../shared/domain/switch/command';
 import type { SwitchOutcome } from '../../shared/domain/switch/outcomes';
 import { switchRoute } from '../../shared/domain/switch/switch-route';
-import { capture } from '../../shared/telemetry';
+import { capture, logger } from '../../shared/telemetry';
 
 /** Longest in-progress idempotency lock: below Lambda's first async retry (60 s). */
 const LOCK_CAP_MS = 55_000;
 
 export interface RouteSwitchDeps {
   readonly config: RoutekeeperConfig;
-  /** switchRoute (which also publishes the result), made idempotent on the request's idempotency key (validated on node and ENI). */
+  /**
+   * switchRoute (which also publishes the result), made idempotent on the request's idempotency key
+   * (validated on node and ENI); a failover's outcome is also left for the claimant (`verdict#…`).
+   */
   readonly switchOnce: (command: SwitchCommand) => Promise<SwitchOutcome>;
   readonly registerContext: (context: Context) => void;
 }
@@ -41,10 +45,36 @@ export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps
   const ec2Read = makeEc2ReadClient(clients);
   const ec2Write = makeEc2WriteClient(clients);
   const now = () => new Date();
+  const stateTable = requireEnv('STATE_TABLE', env);
+  const writeVerdict = makeVerdictWriter(makeDocumentClient(dynamodb), stateTable);
+  // The claimant's node may read this answer while LifeKeeper waits (claim-verdicts.ts); losing it only
+  // costs the node the reason in its log, never the switch.
+  const recordVerdict = async (command: SwitchCommand, outcome: SwitchOutcome) => {
+    if (command.reason !== 'failover') return;
+    const { cluster, vip, node, orderToken, idempotencyKey } = command;
+    try {
+      await writeVerdict(
+        {
+          cluster,
+          vip,
+          node,
+          orderToken,
+          idempotencyKey,
+          outcome: outcome.kind,
+          ...(outcome.owner === undefined ? {} : { owner: outcome.owner }),
+          ...(outcome.refusal === undefined ? {} : { refusal: outcome.refusal }),
+          ...(outcome.detail === undefined ? {} : { detail: outcome.detail }),
+        },
+        now(),
+      );
+    } catch (error) {
+      logger.warn('claim verdict not recorded', { error });
+    }
+  };
   const switchDeps = {
     config,
     bus: makeEventPublisher(makeEventBridgeClient(clients), requireEnv('EVENT_BUS_NAME', env)),
-    state: makeVipRecordStore(makeDocumentClient(dynamodb), requireEnv('STATE_TABLE', env)),
+    state: makeVipRecordStore(makeDocumentClient(dynamodb), stateTable),
     routes: makeRouteTables(ec2Read, ec2Write),
     // Read on every switch, never cached: the CIDR blocks decide whether a write is safe at all.
     vpcs: makeVpcs(ec2Read),
@@ -71,7 +101,12 @@ export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps
   return {
     config,
     // Stops (retryable, so Lambda retries the event) before the function's timeout; in-flight calls are aborted.
-    switchOnce: (command) => runUntil(stop, () => idempotent.run({ ...command })),
+    switchOnce: (command) =>
+      runUntil(stop, async () => {
+        const outcome = await idempotent.run({ ...command });
+        await recordVerdict(command, outcome);
+        return outcome;
+      }),
     // The in-progress lock lives at most until Lambda's first async retry (60 s later): a lock left by a
     // crashed or timed-out attempt must not outlive the retries and send the event to the DLQ. A switch
     // still running after that is safe to run twice: the fence and diff-based writes make it idempotent.

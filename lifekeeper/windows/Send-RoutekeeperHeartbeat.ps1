@@ -6,10 +6,19 @@
 #>
 param([string]$Vip)
 
-. (Join-Path $PSScriptRoot 'RoutekeeperCommon.ps1')
-$Vip = Get-RoutekeeperVip -Vip $Vip
+$RoutekeeperHome = 'C:\Program Files\routekeeper'
+if ($env:ROUTEKEEPER_HOME) { $RoutekeeperHome = $env:ROUTEKEEPER_HOME }
+$common = Join-Path $RoutekeeperHome 'RoutekeeperCommon.ps1'
+if (-not (Test-Path -LiteralPath $common)) {
+    Write-Output ('routekeeper: {0} is missing: install it with lk-notify.exe (docs/lifekeeper-windows.md)' -f $common)
+    exit 1
+}
+. $common
 
-$held = @(Get-NetIPAddress -IPAddress $Vip -ErrorAction SilentlyContinue)
+if (-not $Vip) { $Vip = $env:ROUTEKEEPER_VIP }
+if (-not $Vip) { $Vip = (Get-Content -LiteralPath $LkSettings -Raw | ConvertFrom-Json).vip }
+$held = @()
+if ($Vip) { $held = @(Get-NetIPAddress -IPAddress $Vip -ErrorAction SilentlyContinue) }
 if ($held.Count -gt 0) {
     $code = Invoke-LkNotify -Arguments @('heartbeat', '--vip', $Vip)
 } else {

@@ -1,18 +1,25 @@
 <#
 .SYNOPSIS
-  LifeKeeper local recovery for the routekeeper resource, after a failed quickCheck: claim the VIP again
-  from this node (a newer claim; routekeeper re-applies the routes and fences older ones).
+  LifeKeeper local recovery for the routekeeper resource, after quickCheck found the VIP's routes
+  elsewhere: claim the VIP again (a newer claim; routekeeper re-applies the routes and fences older ones)
+  and wait until the routes point here, as restore does.
 .NOTES
-  Exit 0 when the bus accepted the claim; 1 otherwise, and LifeKeeper moves the hierarchy to another node.
+  Exit 0 when the routes are confirmed here; 1 otherwise, and LifeKeeper moves the hierarchy to another node.
 #>
 param([string]$Vip)
 
-. (Join-Path $PSScriptRoot 'RoutekeeperCommon.ps1')
-$Vip = Get-RoutekeeperVip -Vip $Vip
+$RoutekeeperHome = 'C:\Program Files\routekeeper'
+if ($env:ROUTEKEEPER_HOME) { $RoutekeeperHome = $env:ROUTEKEEPER_HOME }
+$common = Join-Path $RoutekeeperHome 'RoutekeeperCommon.ps1'
+if (-not (Test-Path -LiteralPath $common)) {
+    Write-Output ('routekeeper: {0} is missing: install it with lk-notify.exe (docs/lifekeeper-windows.md)' -f $common)
+    exit 1
+}
+. $common
 
-$code = Invoke-LkNotify -Arguments @('failover', '--vip', $Vip)
+$code = Invoke-LkNotify -Arguments (@('failover', '--wait') + (Get-VipArguments -Vip $Vip))
 if ($code -eq $LkExit.Ok) {
     exit 0
 }
-Write-RoutekeeperLog ('recover: the claim for {0} was not delivered (lk-notify exit {1})' -f $Vip, $code)
+Write-RoutekeeperLog ('recover: the VIP is not confirmed on this node (lk-notify exit {0})' -f $code)
 exit 1

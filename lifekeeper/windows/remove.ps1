@@ -7,7 +7,14 @@
 #>
 param([string]$Vip)
 
-. (Join-Path $PSScriptRoot 'RoutekeeperCommon.ps1')
-$Vip = Get-RoutekeeperVip -Vip $Vip
-Write-RoutekeeperLog ('remove: {0} leaves this node; its routes move with the next claim' -f $Vip)
+$RoutekeeperHome = 'C:\Program Files\routekeeper'
+if ($env:ROUTEKEEPER_HOME) { $RoutekeeperHome = $env:ROUTEKEEPER_HOME }
+$common = Join-Path $RoutekeeperHome 'RoutekeeperCommon.ps1'
+if (-not (Test-Path -LiteralPath $common)) {
+    Write-Output ('routekeeper: {0} is missing: install it with lk-notify.exe (docs/lifekeeper-windows.md)' -f $common)
+    exit 1
+}
+. $common
+
+Write-RoutekeeperLog 'remove: the VIP leaves this node; its routes move with the next claim'
 exit 0

@@ -137,3 +137,16 @@ export const LK_NOTIFY_TIMEOUTS: CallTimeouts = { connectionMs: 2_000, answerMs:
 
 export const makeNodeEventBridgeClient = (region: string) =>
   new EventBridgeClient({ ...common({ region, timeouts: LK_NOTIFY_TIMEOUTS }), maxAttempts: 2 });
+
+/**
+ * lk-notify's read-only views: the VIP's route tables (`failover --wait`, `check`) and its claim state.
+ * Short timeouts and two attempts; the CLI passes an abort signal for what remains of its budget, so a
+ * stalled endpoint never holds LifeKeeper's script longer than that.
+ */
+export const makeNodeEc2Client = (region: string) =>
+  new EC2Client({ ...common({ region, timeouts: LK_NOTIFY_TIMEOUTS }), maxAttempts: 2 });
+
+export const makeNodeDocumentClient = (region: string) =>
+  makeDocumentClient(
+    new DynamoDBClient({ ...common({ region, timeouts: LK_NOTIFY_TIMEOUTS }), maxAttempts: 2 }),
+  );

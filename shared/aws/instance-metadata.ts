@@ -7,6 +7,8 @@ export interface InstanceIdentity {
   readonly region: string;
   /** Every network interface attached to the instance. */
   readonly enis: string[];
+  /** The VPC of the instance's network interfaces (of the first one; they all share it). */
+  readonly vpcId?: string;
 }
 
 export interface MetadataOptions {
@@ -45,14 +47,16 @@ export const makeInstanceMetadata = (options: MetadataOptions) => {
         get('latest/meta-data/placement/region'),
         get('latest/meta-data/network/interfaces/macs/'),
       ]);
-      const enis = await Promise.all(
-        macs
-          .split('\n')
-          .map((line) => line.trim().replace(/\/$/, ''))
-          .filter((mac) => mac !== '')
-          .map((mac) => get(`latest/meta-data/network/interfaces/macs/${mac}/interface-id`)),
-      );
-      return { instanceId, region, enis };
+      const list = macs
+        .split('\n')
+        .map((line) => line.trim().replace(/\/$/, ''))
+        .filter((mac) => mac !== '');
+      const base = 'latest/meta-data/network/interfaces/macs';
+      const [enis, vpcId] = await Promise.all([
+        Promise.all(list.map((mac) => get(`${base}/${mac}/interface-id`))),
+        list[0] === undefined ? undefined : get(`${base}/${list[0]}/vpc-id`),
+      ]);
+      return { instanceId, region, enis, ...(vpcId ? { vpcId } : {}) };
     },
   };
 };

@@ -162,7 +162,7 @@ describe('lk-notify --dry-run (the bundle under plain node, no node_modules)', (
     // Prepare
     const world = await signedWorld();
     const printed = await cli(world, 'node2', ['failover', '--vip', VIP, '--dry-run']);
-    const entry = JSON.parse(printed.stdout);
+    const [entry] = JSON.parse(printed.stdout);
     // One byte of the signature changed.
     const flipped = {
       ...entry,
@@ -213,7 +213,7 @@ describe('lk-notify identity and selftest', () => {
     // Assess
     expect(result.code, result.stderr).toBe(0);
     const body = JSON.parse(
-      Buffer.from(JSON.parse(JSON.parse(result.stdout).Detail).body, 'base64url').toString(),
+      Buffer.from(JSON.parse(JSON.parse(result.stdout)[0].Detail).body, 'base64url').toString(),
     );
     expect(body).toMatchObject({
       instanceId: 'i-0a1b2c3d4e5f60722',

@@ -85,11 +85,17 @@ describe('serverless package', () => {
     const tables = statements.filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
     expect(tables.map((s) => [s.Resource, s.Action])).toEqual([
       [{ 'Fn::GetAtt': ['StateTable', 'Arn'] }, ['dynamodb:GetItem', 'dynamodb:UpdateItem']],
+      // Only `verdict#…` items (the claimant's answer), by the statement's LeadingKeys condition.
+      [{ 'Fn::GetAtt': ['StateTable', 'Arn'] }, 'dynamodb:PutItem'],
       [
         { 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] },
         ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
       ],
     ]);
+    expect(tables.find((s) => s.Action === 'dynamodb:PutItem')?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['verdict#*'] },
+      Null: { 'dynamodb:LeadingKeys': 'false' },
+    });
   });
 
   /** The rule targets and async invoke configurations of one function. */

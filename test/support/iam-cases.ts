@@ -116,6 +116,8 @@ export const CASES: Case[] = [
   { who: 'routeSwitch', action: 'dynamodb:UpdateItem', resource: table('state'), why: 'moving the fence', decision: 'Allowed' },
   { who: 'routeSwitch', action: 'dynamodb:GetItem', resource: table('state'), why: 'reading the fence', decision: 'Allowed' },
   { who: 'routeSwitch', action: 'dynamodb:PutItem', resource: table('state'), why: 'overwriting a fence record', decision: 'Denied' },
+  { who: 'routeSwitch', action: 'dynamodb:PutItem', resource: table('state'), context: { 'dynamodb:LeadingKeys': [`${cluster.name}#10.1.0.10`] }, why: 'a fence record by its key', decision: 'Denied' },
+  { who: 'routeSwitch', action: 'dynamodb:PutItem', resource: table('state'), context: { 'dynamodb:LeadingKeys': [`verdict#${cluster.name}#10.1.0.10#node2`] }, why: "the claimant's verdict (claim-verdicts.ts)", decision: 'Allowed' },
   { who: 'routeSwitch', action: 'dynamodb:DeleteItem', resource: table('state'), why: 'deleting a fence record', decision: 'Denied' },
   { who: 'routeSwitch', action: 'dynamodb:PutItem', resource: table('idempotency'), why: 'taking an idempotency key (Powertools)', decision: 'Allowed' },
   { who: 'routeSwitch', action: 'dynamodb:DeleteItem', resource: table('idempotency'), why: 'releasing an idempotency key (Powertools)', decision: 'Allowed' },

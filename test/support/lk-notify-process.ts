@@ -25,7 +25,7 @@ export const nodeKeyFile = (node: string, kids?: readonly string[]): string => {
  * `hang: true` it accepts connections and never answers, to prove lk-notify's timeouts.
  */
 export const fakeImds = async (
-  identity: { instanceId: string; region: string; enis: string[] },
+  identity: { instanceId: string; region: string; enis: string[]; vpcId?: string },
   options: { hang?: boolean } = {},
 ): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> => {
   const requests: string[] = [];
@@ -52,6 +52,12 @@ export const fakeImds = async (
         macs.map((mac, i) => [
           `${base}/network/interfaces/macs/${mac}/interface-id`,
           identity.enis[i] ?? '',
+        ]),
+      ),
+      ...Object.fromEntries(
+        macs.map((mac) => [
+          `${base}/network/interfaces/macs/${mac}/vpc-id`,
+          identity.vpcId ?? 'vpc-0a1b2c3d4e5f60718',
         ]),
       ),
     };

@@ -69,6 +69,12 @@ export interface ApplyDeps {
  * message is received later, so its capped token may be higher, yet it must replay the first delivery's
  * outcome (routeSwitch's idempotency store answers it) rather than win or lose anew.
  */
+/** Derived from the signed claim alone, so the claimant can name its request too (lk-notify failover --wait). */
+export const claimIdempotencyKey = (
+  reason: SwitchReason,
+  claim: { cluster: string; vip: string; node: string; claimedAt: number },
+): string => `${reason}#${claim.cluster}#${claim.vip}#${claim.node}#${claim.claimedAt}`;
+
 export const switchRequest = (
   reason: SwitchReason,
   claim: { cluster: string; vip: string; node: string; claimedAt: number; receivedAtMs: number },
@@ -80,7 +86,7 @@ export const switchRequest = (
     vip: claim.vip,
     node: claim.node,
     orderToken: Math.min(claim.claimedAt, claim.receivedAtMs),
-    idempotencyKey: `${reason}#${claim.cluster}#${claim.vip}#${claim.node}#${claim.claimedAt}`,
+    idempotencyKey: claimIdempotencyKey(reason, claim),
     reason,
     requestedAt: now.toISOString(),
   });

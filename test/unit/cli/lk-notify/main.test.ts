@@ -1,5 +1,5 @@
 /** lk-notify in-process: usage and key errors map to their exit codes, and key material is never printed. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -135,7 +135,7 @@ describe('lk-notify --dry-run', () => {
     );
     // Assess
     expect(code).toBe(EXIT.OK);
-    const entry = JSON.parse(out);
+    const [entry] = JSON.parse(out);
     expect(JSON.parse(entry.Detail).sig.map((s: { kid: string }) => s.kid)).toEqual([
       'node1.2026-11',
       'node1.h2026-11',
@@ -158,9 +158,90 @@ describe('lk-notify --dry-run', () => {
     });
     // Assess
     expect(code).toBe(EXIT.OK);
-    expect(JSON.parse(out)).toMatchObject({
-      Source: 'lifekeeper.lk-demo.node1',
-      DetailType: 'LifeKeeper Heartbeat',
-    });
+    expect(JSON.parse(out)).toMatchObject([
+      { Source: 'lifekeeper.lk-demo.node1', DetailType: 'LifeKeeper Heartbeat' },
+    ]);
+  });
+});
+
+describe('lk-notify settings file', () => {
+  const settingsFile = (content: unknown) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'lk-notify-settings-')), 'settings.json');
+    writeFileSync(path, JSON.stringify(content));
+    return path;
+  };
+
+  it('names an unknown key', async () => {
+    // Prepare
+    const path = settingsFile({ cluster: 'lk-demo', node: 'node1', timeoutSecs: 20 });
+    // Act
+    const { code, err } = await invoke(['heartbeat', '--dry-run', '--settings', path]);
+    // Assess
+    expect(code).toBe(EXIT.USAGE);
+    expect(err).toContain('unknown key "timeoutSecs"');
+  });
+
+  it('names a key whose value is wrong, and says what is wrong with it', async () => {
+    // Prepare
+    const path = settingsFile({ cluster: 'lk-demo', node: 'node1', waitSeconds: 'soon' });
+    // Act
+    const { code, err } = await invoke(['heartbeat', '--dry-run', '--settings', path]);
+    // Assess
+    expect(code).toBe(EXIT.USAGE);
+    expect(err).toMatch(/"waitSeconds": .*number/);
+  });
+});
+
+describe('lk-notify --wait and check usage', () => {
+  it.each([
+    ['--wait on a heartbeat', ['heartbeat', ...base, '--wait']],
+    ['--wait with --dry-run', ['failover', ...base, '--vip', '10.1.0.10', '--wait', '--dry-run']],
+    ['check without --vip', ['check', ...base]],
+    ['a bad --wait-timeout', ['failover', ...base, '--vip', '10.1.0.10', '--wait-timeout', '0']],
+    ['a malformed --eni', ['check', ...base, '--vip', '10.1.0.10', '--eni', 'eth0']],
+    ['a log cap below 16 KiB', ['heartbeat', ...base, '--log-max-kb', '1']],
+  ])('%s is a usage error (2)', async (_what, argv) => {
+    // Act
+    const { code } = await invoke(argv);
+    // Assess
+    expect(code).toBe(EXIT.USAGE);
+  });
+
+  it('check without an ENI or VPC, and no metadata service, is an identity error (4)', async () => {
+    // Act
+    const { code, err } = await invoke([
+      'check',
+      ...base,
+      '--vip',
+      '10.1.0.10',
+      '--bus',
+      'b',
+      '--region',
+      'us-east-1',
+      '--key-file',
+      keyFile(),
+    ]);
+    // Assess
+    expect(code).toBe(EXIT.IDENTITY);
+    expect(err).toContain("this node's ENI is unknown");
+  });
+});
+
+describe('lk-notify --log', () => {
+  it('appends the run and its exit code, and rotates the log to .1 once it reaches the cap', async () => {
+    // Prepare
+    const log = join(mkdtempSync(join(tmpdir(), 'lk-notify-log-')), 'lk-notify.log');
+    writeFileSync(log, 'x'.repeat(16 * 1024));
+    const argv = ['heartbeat', ...base, '--dry-run', '--key-file', keyFile(), '--log', log];
+    // Act
+    const first = await invoke([...argv, '--log-max-kb', '16']);
+    const second = await invoke([...argv, '--log-max-kb', '16']);
+    // Assess
+    expect([first.code, second.code]).toEqual([EXIT.OK, EXIT.OK]);
+    expect(readFileSync(`${log}.1`, 'utf8')).toBe('x'.repeat(16 * 1024));
+    const text = readFileSync(log, 'utf8');
+    expect(text.match(/ out lk-notify heartbeat exited 0$/gm)).toHaveLength(2);
+    expect(text).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z out \[$/m);
+    for (const secret of secrets) expect(text).not.toContain(secret);
   });
 });
