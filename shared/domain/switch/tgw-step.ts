@@ -44,9 +44,18 @@ export const ensureTgwRoutes = (
   );
 
 const severity = (result: TgwResult): number =>
-  result.action === 'failed' ? 2 : result.finding === 'InPlace' ? 0 : 1;
+  result.action === 'failed'
+    ? 3
+    : result.action !== 'none'
+      ? 2
+      : result.finding === 'InPlace'
+        ? 0
+        : 1;
 
-/** The one result the event's `transitGateway` summary names: a failure first, then a table that needed work. */
+/**
+ * The one result the event's `transitGateway` summary names: a failure first, then a table that was
+ * written, then one that could not be judged; the first of equals.
+ */
 export const worstTgw = (results: readonly TgwTableResult[]): TgwResult | undefined => {
   const worst = results.reduce<TgwTableResult | undefined>(
     (found, result) => (found === undefined || severity(result) > severity(found) ? result : found),
