@@ -63,7 +63,7 @@ export const assumeNetworkRoles = (config: RoutekeeperConfig): Statement[] => {
         {
           Sid: 'AssumeNetworkAccountRoles',
           Effect: 'Allow',
-          Action: 'sts:AssumeRole',
+          Action: ['sts:AssumeRole'],
           Resource: roles,
         },
       ];
