@@ -3,14 +3,21 @@
  * Transit Gateway in a network account (config `network`): read through the real snapshot reader from
  * mocked EC2 / Direct Connect clients, which also show what moto cannot (route targets, DX, ownership).
  */
+import { DirectConnectClient } from '@aws-sdk/client-direct-connect';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
+import { readSnapshot } from '../../../../../shared/aws/snapshot';
 import { AwsCallError, NETWORK_ROLE_UNAVAILABLE } from '../../../../../shared/core/errors';
+import { planProbes } from '../../../../../shared/domain/checks/doctor';
 import {
   type AccountModel,
   accountConfig,
   checkAccount,
   healthyAccount,
+  healthyState,
   ID,
+  installAccount,
+  NOW,
 } from '../../../../support/account';
 
 const VIP_ROUTE = `${ID.vip}/32`;
@@ -110,6 +117,32 @@ describe('tgw.vip-route with several TGW route tables', () => {
     // Assess
     expect(results.filter((r) => r.id.startsWith('tgw.vip-route')).map((r) => r.id)).toEqual([
       `tgw.vip-route Ok pass ${ID.tgwTable}`,
+    ]);
+  });
+});
+
+describe('doctor with several TGW route tables', () => {
+  it('plans one ReplaceTransitGatewayRoute DryRun probe per TGW route table of the VIP', async () => {
+    // Prepare
+    const config = twoTablesConfig();
+    installAccount(healthyAccount());
+    const snapshot = await readSnapshot(
+      {
+        ec2: new EC2Client({ region: 'us-east-1', maxAttempts: 1 }),
+        directConnect: new DirectConnectClient({ region: 'us-east-1', maxAttempts: 1 }),
+      },
+      config.clusters,
+    );
+    // Act
+    const plans = planProbes(config.clusters, snapshot, healthyState(), NOW);
+    // Assess
+    expect(
+      plans
+        .filter((p) => p.action === 'ReplaceTransitGatewayRoute')
+        .map((p) => [p.resource, p.target]),
+    ).toEqual([
+      [ID.tgwTable, ID.attachment],
+      [ON_PREM_TABLE, ID.attachment],
     ]);
   });
 });
