@@ -39,7 +39,7 @@ import { between, type Random, seededRandom } from './seeded-random';
  * answers is the order in which the writes took effect.
  */
 
-export type Service = 'ec2' | 'dynamodb' | 'events' | 'other';
+export type Service = 'ec2' | 'dynamodb' | 'events' | 'sts' | 'other';
 
 export type Fault =
   /** EC2: 503 RequestLimitExceeded; DynamoDB: 400 ThrottlingException or ProvisionedThroughputExceededException; EventBridge: 400 ThrottlingException. */
@@ -71,9 +71,9 @@ export type Fault =
 export interface ProxiedCall {
   readonly seq: number;
   readonly service: Service;
-  /** EC2 Action, or the X-Amz-Target operation (UpdateItem, PutEvents, ...). */
+  /** EC2 or STS Action, or the X-Amz-Target operation (UpdateItem, PutEvents, ...). */
   readonly operation: string;
-  /** EC2 query parameters; empty for the JSON protocols. */
+  /** EC2 and STS query parameters; empty for the JSON protocols. */
   readonly params: Readonly<Record<string, string>>;
   /** The parsed JSON body (DynamoDB, EventBridge); undefined for EC2. */
   readonly body: unknown;
@@ -173,7 +173,7 @@ interface Reply {
   readonly body: string;
 }
 
-const SERVICES: readonly Service[] = ['ec2', 'dynamodb', 'events'];
+const SERVICES: readonly Service[] = ['ec2', 'dynamodb', 'events', 'sts'];
 
 /** From the SigV4 credential scope (`Credential=<key>/<date>/<region>/<service>/aws4_request`), else X-Amz-Target. */
 export const serviceOf = (headers: IncomingHttpHeaders): Service => {
@@ -198,6 +198,16 @@ const xmlReply = (status: number, code: string, message: string): Reply => {
       `<RequestID>${requestId}</RequestID></Response>`,
   };
 };
+
+/** STS (the AWS query protocol): `<ErrorResponse><Error>`, e.g. 403 AccessDenied for AssumeRole. */
+const stsErrorReply = (status: number, code: string, message: string): Reply => ({
+  status,
+  headers: { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() },
+  body:
+    '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">' +
+    `<Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error>` +
+    `<RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+});
 
 const jsonReply = (service: Service, status: number, payload: object): Reply => ({
   status,
@@ -244,7 +254,9 @@ const failureReply = (fault: Fault, call: ProxiedCall, random: Random): Reply =>
       const message = fault.message ?? `injected ${fault.code}`;
       return service === 'ec2'
         ? xmlReply(fault.status, fault.code, message)
-        : jsonError(service, fault.status, fault.code, message);
+        : service === 'sts'
+          ? stsErrorReply(fault.status, fault.code, message)
+          : jsonError(service, fault.status, fault.code, message);
     }
     case 'failedEntry': {
       const entries = (call.body as { Entries?: unknown[] } | undefined)?.Entries ?? [{}];
@@ -394,7 +406,7 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
     const service = serviceOf(req.headers);
     const text = raw.toString('utf8');
     const params =
-      service === 'ec2'
+      service === 'ec2' || service === 'sts'
         ? Object.fromEntries(new URLSearchParams(text))
         : ({} as Record<string, string>);
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -404,7 +416,7 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
       service,
       operation: params.Action ?? target.slice(target.indexOf('.') + 1),
       params,
-      body: service === 'ec2' || text === '' ? undefined : JSON.parse(text),
+      body: service === 'ec2' || service === 'sts' || text === '' ? undefined : JSON.parse(text),
       invocation: invocation?.id,
       receivedAt: performance.now(),
       delayedMs: 0,

@@ -48,11 +48,32 @@ export const configPathFor = (stage: string, env: NodeJS.ProcessEnv = process.en
 
 const unique = <T>(values: T[]): T[] => [...new Set(values)];
 
+/** Clusters whose Transit Gateway lives in routekeeper's own account (no `network` role). */
+const ownTgwClusters = (config: RoutekeeperConfig) => config.clusters.filter((c) => !c.network);
+
+/**
+ * sts:AssumeRole on exactly the configured network roles (config `network.roleArn`): a Transit Gateway of
+ * a network account is read and written as that role, whose own policy scopes it (serverless/network-policy.ts).
+ */
+export const assumeNetworkRoles = (config: RoutekeeperConfig): Statement[] => {
+  const roles = unique(config.clusters.flatMap((c) => c.network?.roleArn ?? [])).sort();
+  return roles.length === 0
+    ? []
+    : [
+        {
+          Sid: 'AssumeNetworkAccountRoles',
+          Effect: 'Allow',
+          Action: ['sts:AssumeRole'],
+          Resource: roles,
+        },
+      ];
+};
+
 /** routeSwitch may rewrite routes only in route tables of the configured VPCs, and TGW routes only in the configured TGW route tables. */
 export const routeSwitchStatements = (config: RoutekeeperConfig): Statement[] => {
   const vpcArns = unique(config.clusters.map((c) => c.vpcId)).map((vpc) => arn(`vpc/${vpc}`));
-  const tgwRoutes = config.clusters.flatMap((c) =>
-    c.vips.flatMap((v) => (v.transitGatewayRoute ? [v.transitGatewayRoute] : [])),
+  const tgwRoutes = ownTgwClusters(config).flatMap((c) =>
+    c.vips.flatMap((v) => v.transitGatewayRoutes),
   );
   const statements: Statement[] = [
     {
@@ -91,7 +112,7 @@ export const routeSwitchStatements = (config: RoutekeeperConfig): Statement[] =>
       },
     );
   }
-  return statements;
+  return [...statements, ...assumeNetworkRoles(config)];
 };
 
 /**
@@ -135,8 +156,8 @@ export const routeSwitchStateStatements = (): Statement[] => [
 
 const tgwRouteTables = (config: RoutekeeperConfig): string[] =>
   unique(
-    config.clusters.flatMap((c) =>
-      c.vips.flatMap((v) => v.transitGatewayRoute?.routeTableId ?? []),
+    ownTgwClusters(config).flatMap((c) =>
+      c.vips.flatMap((v) => v.transitGatewayRoutes.map((r) => r.routeTableId)),
     ),
   );
 
@@ -171,7 +192,7 @@ export const driftStatements = (config: RoutekeeperConfig): Statement[] => {
       Resource: tables.map((id) => arn(`transit-gateway-route-table/${id}`)),
     });
   }
-  if (config.clusters.some((c) => c.directConnectGatewayId !== undefined)) {
+  if (ownTgwClusters(config).some((c) => c.directConnectGatewayId !== undefined)) {
     statements.push({
       Sid: 'ReadDirectConnectGatewayAssociations',
       Effect: 'Allow',
@@ -179,6 +200,7 @@ export const driftStatements = (config: RoutekeeperConfig): Statement[] => {
       Resource: '*',
     });
   }
+  statements.push(...assumeNetworkRoles(config));
   statements.push(
     {
       Sid: 'ReadStateAndLivenessTables',

@@ -3,6 +3,7 @@ import {
   makeDocumentClient,
   makeDynamoDbClient,
   makeEc2ReadClient,
+  networkClients,
 } from '../../shared/aws/clients';
 
 export { missingCredentials } from '../../shared/aws/credentials';
@@ -14,6 +15,7 @@ import {
   makeTargetHistoryStore,
   makeVipRecordReader,
 } from '../../shared/aws/state-records';
+import { networkOfTgwTable } from '../../shared/config/lookup';
 import type { RoutekeeperConfig } from '../../shared/config/schema';
 import type { DoctorDeps } from '../../shared/domain/checks/doctor';
 
@@ -31,9 +33,17 @@ export const buildDoctorDeps = (options: DoctorOptions): DoctorDeps => {
   const ec2 = makeEc2ReadClient(clients);
   const directConnect = makeDirectConnectClient(clients);
   const documents = makeDocumentClient(makeDynamoDbClient(clients));
+  // A cluster's Transit Gateway and DX gateway in a network account are read as its role (config `network`).
+  const network = networkClients(
+    { ec2Read: ec2, ec2Write: ec2, directConnect },
+    'routekeeper-doctor',
+    clients,
+    makeDirectConnectClient,
+  );
   return {
     config: options.config,
-    readAccount: (clusters) => readSnapshot({ ec2, directConnect }, clusters, options.progress),
+    readAccount: (clusters) =>
+      readSnapshot({ ec2, directConnect, network }, clusters, options.progress),
     records: makeVipRecordReader(documents, options.stateTable),
     liveness: makeLiveness(documents, options.livenessTable),
     history: makeTargetHistoryStore(documents, options.stateTable),
@@ -41,7 +51,10 @@ export const buildDoctorDeps = (options: DoctorOptions): DoctorDeps => {
       ? {
           probe: (plans) => {
             options.progress(`probing ${plans.length} route writes with DryRun`);
-            return makeProbeRoutes(ec2)(plans);
+            return makeProbeRoutes(
+              ec2,
+              (routeTableId) => network(networkOfTgwTable(options.config, routeTableId)).ec2Read,
+            )(plans);
           },
         }
       : {}),

@@ -5,6 +5,7 @@ import {
   makeDynamoDbClient,
   makeEc2ReadClient,
   makeEventBridgeClient,
+  networkClients,
 } from '../../shared/aws/clients';
 import { makeEventPublisher } from '../../shared/aws/event-bus';
 import { readSnapshot } from '../../shared/aws/snapshot';
@@ -39,10 +40,17 @@ export const buildDeps = (
   const ec2 = given.ec2 ?? makeEc2ReadClient(clients);
   const directConnect = given.directConnect ?? makeDirectConnectClient(clients);
   const documents = makeDocumentClient(given.dynamodb ?? makeDynamoDbClient(clients));
+  // A cluster's Transit Gateway and DX gateway in a network account are read as its role (config `network`).
+  const network = networkClients(
+    { ec2Read: ec2, ec2Write: ec2, directConnect },
+    'routekeeper-drift',
+    clients,
+    makeDirectConnectClient,
+  );
   const deps = {
     config,
     readAccount: (clusters: Parameters<typeof readSnapshot>[1]) =>
-      readSnapshot({ ec2, directConnect }, clusters),
+      readSnapshot({ ec2, directConnect, network }, clusters),
     records: makeVipRecordReader(documents, table),
     liveness: makeLiveness(documents, requireEnv('LIVENESS_TABLE', env)),
     history: makeTargetHistoryStore(documents, table),

@@ -6,15 +6,17 @@ import {
   makeEc2ReadClient,
   makeEc2WriteClient,
   makeEventBridgeClient,
+  networkClients,
 } from '../../shared/aws/clients';
 import { makeEnis } from '../../shared/aws/enis';
 import { makeEventPublisher } from '../../shared/aws/event-bus';
 import { makeIdempotentFunction } from '../../shared/aws/idempotency';
 import { makeRouteTables, makeVpcs } from '../../shared/aws/route-tables';
-import { makeTransitGatewayRoutes } from '../../shared/aws/transit-gateway';
+import { makeTgwRoutesByTable } from '../../shared/aws/transit-gateway';
 import { makeVipRecordStore } from '../../shared/aws/vip-records';
 import { intEnv, requireEnv } from '../../shared/config/env';
 import { loadConfigFromEnv } from '../../shared/config/load';
+import { networkOfTgwTable } from '../../shared/config/lookup';
 import type { RoutekeeperConfig } from '../../shared/config/schema';
 import { runUntil, stopBeforeTimeout } from '../../shared/core/stop';
 import type { SwitchCommand } from '../../shared/domain/switch/command';
@@ -71,6 +73,8 @@ export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps
       logger.warn('claim verdict not recorded', { error });
     }
   };
+  // A Transit Gateway of a network account is read and written as that account's role (config `network`).
+  const network = networkClients({ ec2Read, ec2Write }, 'routekeeper-routeSwitch', clients);
   const switchDeps = {
     config,
     bus: makeEventPublisher(makeEventBridgeClient(clients), requireEnv('EVENT_BUS_NAME', env)),
@@ -79,7 +83,10 @@ export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps
     // Read on every switch, never cached: the CIDR blocks decide whether a write is safe at all.
     vpcs: makeVpcs(ec2Read),
     enis: makeEnis(ec2Read),
-    tgw: makeTransitGatewayRoutes(ec2Read, ec2Write),
+    tgw: makeTgwRoutesByTable((routeTableId) => {
+      const side = network(networkOfTgwTable(config, routeTableId));
+      return { read: side.ec2Read, write: side.ec2Write };
+    }),
     now,
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
     settings: {

@@ -4,8 +4,11 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { AwsCallError, NETWORK_ROLE_UNAVAILABLE, toAwsCallError } from '../core/errors';
 import { currentStopSignal } from '../core/stop';
 
 /**
@@ -24,6 +27,8 @@ export interface ClientOptions {
    * subsegment per AWS call). Given by the composition root, so this layer knows no tracer.
    */
   readonly capture?: (<C extends object>(client: C) => C) | undefined;
+  /** Credentials other than the default chain's (the network account's role: networkClients below). */
+  readonly credentials?: AwsCredentialIdentityProvider | undefined;
 }
 
 export interface CallTimeouts {
@@ -66,9 +71,10 @@ class BoundedHttpHandler extends NodeHttpHandler {
 const captured = <C extends object>(client: C, { capture }: ClientOptions): C =>
   capture ? capture(client) : client;
 
-const common = ({ endpoint, region, timeouts = CALL_TIMEOUTS }: ClientOptions) => ({
+const common = ({ endpoint, region, timeouts = CALL_TIMEOUTS, credentials }: ClientOptions) => ({
   ...(endpoint ? { endpoint } : {}),
   ...(region ? { region } : {}),
+  ...(credentials ? { credentials } : {}),
   requestHandler: new BoundedHttpHandler(timeouts),
 });
 
@@ -97,6 +103,92 @@ export const makeEventBridgeClient = (options: ClientOptions = {}) =>
 
 export const makeDirectConnectClient = (options: ClientOptions = {}) =>
   captured(new DirectConnectClient({ ...common(options), maxAttempts: 3 }), options);
+
+/** The role of a network account that owns the Transit Gateway and the DX gateway (config `network`). */
+export interface NetworkRole {
+  readonly roleArn: string;
+  readonly externalId?: string | undefined;
+}
+
+/**
+ * Credentials of the network account's role: STS AssumeRole through the SDK's own provider, called with
+ * the default chain's credentials (the function's role) and the same bounded timeouts as every other call.
+ * The client that uses it caches the credentials and renews them before they expire. A failed AssumeRole
+ * becomes an AwsCallError `NetworkRoleUnavailable` naming the role, classified by the one retry rule
+ * (AccessDenied is not retryable; a timeout is).
+ */
+export const networkRoleCredentials = (
+  role: NetworkRole,
+  sessionName: string,
+  options: ClientOptions = {},
+): AwsCredentialIdentityProvider => {
+  const { credentials: _ignored, ...stsOptions } = options;
+  const assume = fromTemporaryCredentials({
+    params: {
+      RoleArn: role.roleArn,
+      RoleSessionName: sessionName,
+      ...(role.externalId === undefined ? {} : { ExternalId: role.externalId }),
+    },
+    clientConfig: { ...common(stsOptions), maxAttempts: 3 },
+  });
+  return async (properties) => {
+    try {
+      return await assume(properties);
+    } catch (error) {
+      const failure = toAwsCallError(error);
+      throw new AwsCallError(
+        `${NETWORK_ROLE_UNAVAILABLE}: could not assume ${role.roleArn}: ${failure.code}: ${failure.message}`,
+        NETWORK_ROLE_UNAVAILABLE,
+        failure.retryable,
+        { cause: error },
+      );
+    }
+  };
+};
+
+/** What is read and written in the account that owns the Transit Gateway: its routes and its DX gateway. */
+export interface NetworkClients {
+  /** The role these clients act as; undefined for routekeeper's own account. */
+  readonly role: NetworkRole | undefined;
+  readonly ec2Read: EC2Client;
+  readonly ec2Write: EC2Client;
+  /** Only where Direct Connect is read (drift, doctor): routeSwitch never bundles that client. */
+  readonly directConnect?: DirectConnectClient | undefined;
+}
+
+/**
+ * The network clients of each cluster: routekeeper's own clients for a cluster without `network`, else one
+ * set per role (built on first use, once per container), whose calls run as that role.
+ */
+export type NetworkClientsOf = (role: NetworkRole | undefined) => NetworkClients;
+
+export const networkClients = (
+  own: Omit<NetworkClients, 'role'>,
+  sessionName: string,
+  options: ClientOptions = {},
+  makeDirectConnect?: (options: ClientOptions) => DirectConnectClient,
+): NetworkClientsOf => {
+  const byRole = new Map<string, NetworkClients>();
+  return (role) => {
+    if (role === undefined) return { role, ...own };
+    const key = `${role.roleArn}\n${role.externalId ?? ''}`;
+    let clients = byRole.get(key);
+    if (clients === undefined) {
+      const assumed = {
+        ...options,
+        credentials: networkRoleCredentials(role, sessionName, options),
+      };
+      clients = {
+        role,
+        ec2Read: makeEc2ReadClient(assumed),
+        ec2Write: makeEc2WriteClient(assumed),
+        ...(makeDirectConnect === undefined ? {} : { directConnect: makeDirectConnect(assumed) }),
+      };
+      byRole.set(key, clients);
+    }
+    return clients;
+  };
+};
 
 /** The clients a checking run (drift, doctor) uses; composition roots build them or take given ones. */
 export interface CheckClients {

@@ -13,10 +13,14 @@ import type { PermissionProbe } from '../domain/checks/snapshot';
  * ignored DryRun (moto does): reported as such, never as allowed.
  */
 export const makeProbeRoutes =
-  (ec2: EC2Client): ProbeRoutes =>
+  (ec2: EC2Client, tgwClientOf: (routeTableId: string) => EC2Client = () => ec2): ProbeRoutes =>
   async (plans) => {
     const results: PermissionProbe[] = [];
-    for (const plan of plans) results.push(await probe(ec2, plan));
+    for (const plan of plans) {
+      // A Transit Gateway route table is probed as its owner's role (config `network`), like it is written.
+      const client = plan.action === 'ReplaceRoute' ? ec2 : tgwClientOf(plan.resource);
+      results.push(await probe(client, plan));
+    }
     return results;
   };
 

@@ -27,6 +27,7 @@ import {
   type EniFacts,
   failed,
   type InstanceFacts,
+  networkSide,
   type Read,
   type RouteFacts,
   type RouteTableFacts,
@@ -38,6 +39,7 @@ import {
   type TgwTableRoutes,
   type VpcFacts,
 } from '../domain/checks/snapshot';
+import type { NetworkClientsOf } from './clients';
 import { routeTarget, vpcCidrBlocks } from './ec2-shapes';
 
 /**
@@ -50,6 +52,11 @@ import { routeTarget, vpcCidrBlocks } from './ec2-shapes';
 export interface SnapshotClients {
   readonly ec2: EC2Client;
   readonly directConnect: DirectConnectClient;
+  /**
+   * The clients of a cluster's network role (config `network`), for its Transit Gateway and Direct
+   * Connect reads. Absent: everything is read with the clients above.
+   */
+  readonly network?: NetworkClientsOf;
 }
 
 export type Progress = (message: string) => void;
@@ -197,10 +204,30 @@ export const readSnapshot = async (
   const instanceIds = unique(clusters.flatMap((c) => c.nodes.map((n) => n.instanceId)));
   const eniIds = unique(clusters.flatMap((c) => c.nodes.map((n) => n.eniId)));
   const vipRoutes = unique(clusters.flatMap((c) => c.vips.map((v) => vipDestination(v.address))));
-  const tgwIds = unique(clusters.map((c) => c.transitGatewayId));
-  const tgwTables = unique(
-    clusters.flatMap((c) => c.vips.map((v) => v.transitGatewayRoute?.routeTableId)),
+  // The Transit Gateway side of each cluster: routekeeper's own account, or its network role.
+  const sideOf = (cluster: ClusterConfig) => {
+    const own = { role: undefined, ec2Read: ec2, directConnect: clients.directConnect };
+    const side = clients.network?.(cluster.network) ?? own;
+    return { ec2: side.ec2Read, directConnect: side.directConnect ?? clients.directConnect };
+  };
+  const sides = [...new Map(clusters.map((c) => [networkSide(c), c] as const)).entries()].map(
+    ([side, first]) => {
+      const members = clusters.filter((c) => networkSide(c) === side);
+      return {
+        side,
+        client: sideOf(first),
+        tgwIds: unique(members.map((c) => c.transitGatewayId)),
+        vpcIds: unique(members.map((c) => c.vpcId)),
+      };
+    },
   );
+  const tgwTables = [
+    ...new Map(
+      clusters.flatMap((c) =>
+        c.vips.flatMap((v) => v.transitGatewayRoutes.map((r) => [r.routeTableId, c] as const)),
+      ),
+    ).entries(),
+  ].sort(([a], [b]) => a.localeCompare(b));
   const dxPairs = [
     ...new Map(
       clusters.flatMap((c) =>
@@ -209,7 +236,7 @@ export const readSnapshot = async (
           : [],
       ),
     ).values(),
-  ].map((c) => [c.directConnectGatewayId as string, c.transitGatewayId as string] as const);
+  ];
 
   const vpcs = step('VPCs', 'DescribeVpcs', () =>
     collect(vpcIds, (chunk) =>
@@ -220,6 +247,7 @@ export const readSnapshot = async (
             (vpc): VpcFacts => ({
               id: vpc.VpcId ?? '',
               cidrs: vpcCidrBlocks(vpc),
+              ...(vpc.OwnerId ? { ownerId: vpc.OwnerId } : {}),
             }),
           ),
       ),
@@ -276,97 +304,119 @@ export const readSnapshot = async (
     'DescribeRouteTables',
     () => describeRouteTables(ec2, 'route.destination-cidr-block', vipRoutes),
   );
-  const transitGateways = step('Transit Gateways', 'DescribeTransitGateways', () =>
-    collect(tgwIds, (chunk) =>
-      pages(
-        paginateDescribeTransitGateways(
-          { client: ec2, pageSize: 1000 },
-          { Filters: filter('transit-gateway-id', chunk) },
-        ),
-        (p) =>
-          (p.TransitGateways ?? []).map(
-            (t): TgwFacts => ({
-              id: t.TransitGatewayId ?? '',
-              state: t.State ?? 'unknown',
-              defaultAssociation: t.Options?.DefaultRouteTableAssociation === 'enable',
-              defaultPropagation: t.Options?.DefaultRouteTablePropagation === 'enable',
-            }),
-          ),
-      ),
-    ),
-  );
-  const tgwAttachments = step(
-    'Transit Gateway VPC attachments',
-    'DescribeTransitGatewayVpcAttachments',
-    () =>
-      tgwIds.length === 0
-        ? Promise.resolve([])
-        : collect(vpcIds, (chunk) =>
+  const transitGateways = sides.map(
+    ({ side, client, tgwIds }) =>
+      [
+        side,
+        step('Transit Gateways', 'DescribeTransitGateways', () =>
+          collect(tgwIds, (chunk) =>
             pages(
-              paginateDescribeTransitGatewayVpcAttachments(
-                { client: ec2, pageSize: 1000 },
-                {
-                  Filters: [
-                    { Name: 'transit-gateway-id', Values: tgwIds },
-                    { Name: 'vpc-id', Values: chunk },
-                  ],
-                },
+              paginateDescribeTransitGateways(
+                { client: client.ec2, pageSize: 1000 },
+                { Filters: filter('transit-gateway-id', chunk) },
               ),
               (p) =>
-                (p.TransitGatewayVpcAttachments ?? []).map(
-                  (a): TgwAttachmentFacts => ({
-                    id: a.TransitGatewayAttachmentId ?? '',
-                    tgwId: a.TransitGatewayId ?? '',
-                    vpcId: a.VpcId ?? '',
-                    state: a.State ?? 'unknown',
-                    subnetIds: unique(a.SubnetIds ?? []),
+                (p.TransitGateways ?? []).map(
+                  (t): TgwFacts => ({
+                    id: t.TransitGatewayId ?? '',
+                    ...(t.OwnerId ? { ownerId: t.OwnerId } : {}),
+                    state: t.State ?? 'unknown',
+                    defaultAssociation: t.Options?.DefaultRouteTableAssociation === 'enable',
+                    defaultPropagation: t.Options?.DefaultRouteTablePropagation === 'enable',
                   }),
                 ),
             ),
           ),
+        ),
+      ] as const,
+  );
+  const tgwAttachments = sides.map(
+    ({ side, client, tgwIds, vpcIds: sideVpcs }) =>
+      [
+        side,
+        step('Transit Gateway VPC attachments', 'DescribeTransitGatewayVpcAttachments', () =>
+          tgwIds.length === 0
+            ? Promise.resolve([])
+            : collect(sideVpcs, (chunk) =>
+                pages(
+                  paginateDescribeTransitGatewayVpcAttachments(
+                    { client: client.ec2, pageSize: 1000 },
+                    {
+                      Filters: [
+                        { Name: 'transit-gateway-id', Values: tgwIds },
+                        { Name: 'vpc-id', Values: chunk },
+                      ],
+                    },
+                  ),
+                  (p) =>
+                    (p.TransitGatewayVpcAttachments ?? []).map(
+                      (a): TgwAttachmentFacts => ({
+                        id: a.TransitGatewayAttachmentId ?? '',
+                        tgwId: a.TransitGatewayId ?? '',
+                        vpcId: a.VpcId ?? '',
+                        state: a.State ?? 'unknown',
+                        subnetIds: unique(a.SubnetIds ?? []),
+                      }),
+                    ),
+                ),
+              ),
+        ),
+      ] as const,
   );
   const tgwRoutes = tgwTables.map(
-    (id) =>
+    ([id, cluster]) =>
       [
         id,
         step(`Transit Gateway routes of ${id}`, 'SearchTransitGatewayRoutes', () =>
-          searchTgwRoutes(ec2, id),
+          searchTgwRoutes(sideOf(cluster).ec2, id),
         ),
       ] as const,
   );
-  const dxAssociations = dxPairs.map(
-    ([dx, tgw]) =>
-      [
-        dxKey(dx, tgw),
-        step(
-          `Direct Connect gateway ${dx} associations`,
-          'DescribeDirectConnectGatewayAssociations',
-          () => readDxAssociation(clients.directConnect, dx, tgw),
-        ),
-      ] as const,
+  const dxAssociations = dxPairs.map((cluster) => {
+    const dx = cluster.directConnectGatewayId as string;
+    const tgw = cluster.transitGatewayId as string;
+    return [
+      dxKey(dx, tgw),
+      step(
+        `Direct Connect gateway ${dx} associations`,
+        'DescribeDirectConnectGatewayAssociations',
+        () => readDxAssociation(sideOf(cluster).directConnect, dx, tgw),
+      ),
+    ] as const;
+  });
+  const attachmentReads = await Promise.all(
+    tgwAttachments.map(async ([side, read]) => [side, await read] as const),
   );
-  const attachments = await tgwAttachments;
-  const subnetIds = attachments.ok ? unique(attachments.value.flatMap((a) => a.subnetIds)) : [];
-  const subnets: Promise<Read<SubnetFacts[]>> = attachments.ok
-    ? step('attachment subnets', 'DescribeSubnets', () =>
-        collect(subnetIds, (chunk) =>
-          pages(
-            paginateDescribeSubnets(
-              { client: ec2, pageSize: 1000 },
-              { Filters: filter('subnet-id', chunk) },
-            ),
-            (p) =>
-              (p.Subnets ?? []).map(
-                (s): SubnetFacts => ({
-                  id: s.SubnetId ?? '',
-                  vpcId: s.VpcId ?? '',
-                  az: s.AvailabilityZone ?? '',
-                }),
-              ),
+  // The attachments' subnets are the cluster VPCs' own: read in routekeeper's account, whoever owns the TGW.
+  const subnetIds = unique(
+    attachmentReads.flatMap(([, read]) => (read.ok ? read.value.flatMap((a) => a.subnetIds) : [])),
+  );
+  const unreadableSides = attachmentReads.filter(([, read]) => !read.ok);
+  const subnets: Promise<Read<SubnetFacts[]>> =
+    unreadableSides.length === attachmentReads.length && unreadableSides.length > 0
+      ? Promise.resolve(
+          failed(
+            `attachments unreadable: ${unreadableSides.map(([, read]) => (read.ok ? '' : read.error)).join('; ')}`,
           ),
-        ),
-      )
-    : Promise.resolve(failed(`attachments unreadable: ${attachments.error}`));
+        )
+      : step('attachment subnets', 'DescribeSubnets', () =>
+          collect(subnetIds, (chunk) =>
+            pages(
+              paginateDescribeSubnets(
+                { client: ec2, pageSize: 1000 },
+                { Filters: filter('subnet-id', chunk) },
+              ),
+              (p) =>
+                (p.Subnets ?? []).map(
+                  (s): SubnetFacts => ({
+                    id: s.SubnetId ?? '',
+                    vpcId: s.VpcId ?? '',
+                    az: s.AvailabilityZone ?? '',
+                  }),
+                ),
+            ),
+          ),
+        );
 
   const snapshot: Snapshot = {
     vpcs: await vpcs,
@@ -375,8 +425,10 @@ export const readSnapshot = async (
     subnets: await subnets,
     routeTables: await routeTables,
     vipRouteTables: await vipRouteTables,
-    transitGateways: await transitGateways,
-    tgwAttachments: attachments,
+    transitGateways: Object.fromEntries(
+      await Promise.all(transitGateways.map(async ([side, read]) => [side, await read] as const)),
+    ),
+    tgwAttachments: Object.fromEntries(attachmentReads),
     tgwRoutes: Object.fromEntries(
       await Promise.all(tgwRoutes.map(async ([id, read]) => [id, await read] as const)),
     ),

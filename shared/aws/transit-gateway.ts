@@ -7,13 +7,23 @@ import {
 import type { TransitGatewayRoutes } from '../domain/switch/ports';
 import { call } from './call-error';
 
-export const makeTransitGatewayRoutes = (
-  read: EC2Client,
-  write: EC2Client,
-): TransitGatewayRoutes => ({
+/** The clients that read and write one Transit Gateway route table (its owner account's). */
+export type TgwClientsOf = (routeTableId: string) => {
+  readonly read: EC2Client;
+  readonly write: EC2Client;
+};
+
+export const makeTransitGatewayRoutes = (read: EC2Client, write: EC2Client): TransitGatewayRoutes =>
+  makeTgwRoutesByTable(() => ({ read, write }));
+
+/**
+ * Each route table through the clients of the account that owns it: a Transit Gateway of a network
+ * account is read and written through that account's role (shared/aws/clients.ts, networkClients).
+ */
+export const makeTgwRoutesByTable = (clientsOf: TgwClientsOf): TransitGatewayRoutes => ({
   exactRoutes: async (routeTableId, destination) => {
     const output = await call('SearchTransitGatewayRoutes', () =>
-      read.send(
+      clientsOf(routeTableId).read.send(
         new SearchTransitGatewayRoutesCommand({
           TransitGatewayRouteTableId: routeTableId,
           Filters: [{ Name: 'route-search.exact-match', Values: [destination] }],
@@ -34,7 +44,7 @@ export const makeTransitGatewayRoutes = (
 
   createRoute: async (routeTableId, destination, attachmentId) => {
     await call('CreateTransitGatewayRoute', () =>
-      write.send(
+      clientsOf(routeTableId).write.send(
         new CreateTransitGatewayRouteCommand({
           TransitGatewayRouteTableId: routeTableId,
           DestinationCidrBlock: destination,
@@ -46,7 +56,7 @@ export const makeTransitGatewayRoutes = (
 
   replaceRoute: async (routeTableId, destination, attachmentId) => {
     await call('ReplaceTransitGatewayRoute', () =>
-      write.send(
+      clientsOf(routeTableId).write.send(
         new ReplaceTransitGatewayRouteCommand({
           TransitGatewayRouteTableId: routeTableId,
           DestinationCidrBlock: destination,

@@ -1,4 +1,10 @@
-import type { ClusterConfig, NodeConfig, RoutekeeperConfig, VipConfig } from './schema';
+import type {
+  ClusterConfig,
+  NetworkConfig,
+  NodeConfig,
+  RoutekeeperConfig,
+  VipConfig,
+} from './schema';
 
 export const findCluster = (config: RoutekeeperConfig, name: string): ClusterConfig | undefined =>
   config.clusters.find((cluster) => cluster.name === name);
@@ -55,3 +61,17 @@ export const lookup = (
   }
   return { ok: true, cluster, vip, node };
 };
+
+/**
+ * The network role through which a Transit Gateway route table is reached: the `network` of the cluster
+ * that names it (the schema makes every cluster naming it agree), or undefined for routekeeper's own account.
+ */
+export const networkOfTgwTable = (
+  config: RoutekeeperConfig,
+  routeTableId: string,
+): NetworkConfig | undefined =>
+  config.clusters.find((cluster) =>
+    cluster.vips.some((vip) =>
+      vip.transitGatewayRoutes.some((route) => route.routeTableId === routeTableId),
+    ),
+  )?.network;

@@ -85,17 +85,68 @@ export const SigningConfig = z.strictObject({
   publicKeys: z.array(ConfiguredPublicKey).default([]),
 });
 
-export const VipConfig = z.strictObject({
-  address: VipAddress,
-  /** Route tables managed for this VIP, by id. */
-  routeTables: z.array(RouteTableId).default([]),
-  /** Also manage every route table of the cluster VPC that carries this VIP's route. */
-  discoverRouteTables: z.boolean().default(false),
-  /** May routekeeper create the VIP route in a managed table that lacks it? */
-  createMissingRoute: z.boolean().default(false),
-  /** The Transit Gateway route table holding the static VIP/32 route, and the attachment it must target. */
-  transitGatewayRoute: z
-    .strictObject({ routeTableId: TgwRouteTableId, attachmentId: TgwAttachmentId })
+const duplicates = (values: readonly string[]): string[] =>
+  values.filter((value, index) => values.indexOf(value) !== index);
+
+/** One static VIP/32 route of the Transit Gateway: the route table that holds it, and the attachment it must target. */
+export const TgwRoute = z.strictObject({
+  routeTableId: TgwRouteTableId,
+  attachmentId: TgwAttachmentId,
+});
+
+/**
+ * A VIP as written: the Transit Gateway route as one object (`transitGatewayRoute`, the common case) or as
+ * a list (`transitGatewayRoutes`: with custom TGW routing, every route table on-premises traffic is looked
+ * up in, e.g. one for the DX gateway's attachment and one for a peering). Parsed into one shape, the list.
+ */
+export const VipConfig = z
+  .strictObject({
+    address: VipAddress,
+    /** Route tables managed for this VIP, by id. */
+    routeTables: z.array(RouteTableId).default([]),
+    /** Also manage every route table of the cluster VPC that carries this VIP's route. */
+    discoverRouteTables: z.boolean().default(false),
+    /** May routekeeper create the VIP route in a managed table that lacks it? */
+    createMissingRoute: z.boolean().default(false),
+    /** The Transit Gateway route table holding the static VIP/32 route, and the attachment it must target. */
+    transitGatewayRoute: TgwRoute.optional(),
+    /** Several Transit Gateway route tables that must each hold the static VIP/32 route (instead of transitGatewayRoute). */
+    transitGatewayRoutes: z.array(TgwRoute).min(1).optional(),
+  })
+  .superRefine((vip, ctx) => {
+    if (vip.transitGatewayRoute !== undefined && vip.transitGatewayRoutes !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['transitGatewayRoutes'],
+        message: 'give either transitGatewayRoute or transitGatewayRoutes, not both',
+      });
+    }
+    for (const id of duplicates((vip.transitGatewayRoutes ?? []).map((r) => r.routeTableId))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['transitGatewayRoutes'],
+        message: `${id} is listed twice; a route table holds one VIP/32 route`,
+      });
+    }
+  })
+  .transform(({ transitGatewayRoute, transitGatewayRoutes, ...vip }) => ({
+    ...vip,
+    /** Every Transit Gateway route table that must route the VIP/32 to its attachment (may be empty). */
+    transitGatewayRoutes:
+      transitGatewayRoutes ?? (transitGatewayRoute === undefined ? [] : [transitGatewayRoute]),
+  }));
+
+/**
+ * The network account's role (optional): when the Transit Gateway and the DX gateway belong to another
+ * account (shared through RAM), routekeeper assumes this role for every Transit Gateway read and write
+ * and every Direct Connect read of the cluster. Everything of the VPC stays in routekeeper's own account.
+ */
+export const NetworkConfig = z.strictObject({
+  roleArn: RoleArn,
+  /** The external id the role's trust policy requires (sts:ExternalId), if any. */
+  externalId: z
+    .string()
+    .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters of letters, digits and +=,.@:/-_')
     .optional(),
 });
 
@@ -120,6 +171,8 @@ export const ClusterConfig = z.strictObject({
   vpcCidrs: z.array(Cidr).min(1),
   transitGatewayId: TransitGatewayId.optional(),
   directConnectGatewayId: DxGatewayId.optional(),
+  /** The role routekeeper assumes for the Transit Gateway and Direct Connect (a network account). */
+  network: NetworkConfig.optional(),
   onPremisesCidrs: z.array(Cidr).default([]),
   /** What the drift check does with a wrong VIP route: report it, or repair it through routeSwitch. */
   driftMode: z.enum(['report', 'repair']).default('report'),
@@ -128,9 +181,6 @@ export const ClusterConfig = z.strictObject({
   vips: z.array(VipConfig).min(1, 'a cluster needs at least one VIP'),
   signing: SigningConfig.optional(),
 });
-
-const duplicates = (values: readonly string[]): string[] =>
-  values.filter((value, index) => values.indexOf(value) !== index);
 
 /**
  * Special-purpose IPv4 ranges (RFC 6890) that can never be a VIP: no route table may point them at an ENI,
@@ -174,6 +224,15 @@ const keyStoreIdentity = (text: string): string => {
   return `secretsmanager:${arn?.[1] ?? ref.secretId}`;
 };
 
+/**
+ * A VIP's Transit Gateway routes inside the cross-field checks, which zod also runs when a field of the VIP
+ * failed its own check: then the VIP was never turned into its parsed shape.
+ */
+const tgwRoutesOf = (vip: VipConfig): TgwRoute[] => {
+  const raw = vip as VipConfig & { transitGatewayRoute?: TgwRoute };
+  return raw.transitGatewayRoutes ?? (raw.transitGatewayRoute ? [raw.transitGatewayRoute] : []);
+};
+
 export const RoutekeeperConfig = z
   .strictObject({
     $schema: z.string().optional(),
@@ -193,6 +252,8 @@ export const RoutekeeperConfig = z
     const keyStores = new Map<string, string>();
     const roles = new Map<string, { cluster: string; node: string }>();
     const enis = new Map<string, { cluster: string; node: string }>();
+    // A Transit Gateway route table lives in one account: every cluster must reach it the same way.
+    const tgwTables = new Map<string, { cluster: string; role: string | undefined }>();
     config.clusters.forEach((cluster, c) => {
       const at = (...path: (string | number)[]) => ['clusters', c, ...path];
       const keyStore = cluster.signing?.keyStore;
@@ -313,9 +374,22 @@ export const RoutekeeperConfig = z
           });
         }
         seenVips.set(vip.address, cluster.name);
+        tgwRoutesOf(vip).forEach((route, r) => {
+          const role = cluster.network?.roleArn;
+          const first = tgwTables.get(route.routeTableId);
+          if (first !== undefined && first.role !== role) {
+            ctx.addIssue({
+              code: 'custom',
+              path: at('vips', v, 'transitGatewayRoutes', r, 'routeTableId'),
+              message: `${route.routeTableId} is reached ${role === undefined ? 'without a network role' : `through ${role}`} here but ${first.role === undefined ? 'without one' : `through ${first.role}`} in cluster "${first.cluster}"; a route table belongs to one account`,
+            });
+          }
+          if (first === undefined)
+            tgwTables.set(route.routeTableId, { cluster: cluster.name, role });
+        });
       });
       if (
-        cluster.vips.some((vip) => vip.transitGatewayRoute) &&
+        cluster.vips.some((vip) => tgwRoutesOf(vip).length > 0) &&
         cluster.transitGatewayId === undefined
       ) {
         ctx.addIssue({
@@ -347,6 +421,8 @@ export type RoutekeeperConfigInput = z.input<typeof RoutekeeperConfig>;
 export type ClusterConfig = z.output<typeof ClusterConfig>;
 export type NodeConfig = z.output<typeof NodeConfig>;
 export type VipConfig = z.output<typeof VipConfig>;
+export type TgwRoute = z.output<typeof TgwRoute>;
+export type NetworkConfig = z.output<typeof NetworkConfig>;
 export type Thresholds = z.output<typeof Thresholds>;
 export type SigningConfig = z.output<typeof SigningConfig>;
 

@@ -24,6 +24,12 @@ export class AwsCallError extends Error {
   }
 }
 
+/**
+ * The code of the error a call through a network account's role throws when the role cannot be assumed
+ * (shared/aws/clients.ts), and the first word of its message: the checks name the role in their fix.
+ */
+export const NETWORK_ROLE_UNAVAILABLE = 'NetworkRoleUnavailable';
+
 /** A publish to the bus was not fully accepted (FailedEntryCount > 0). */
 export class PublishError extends Error {
   constructor(message: string, options?: ErrorOptions) {

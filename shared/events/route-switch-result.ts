@@ -41,7 +41,17 @@ export const RouteSwitchResult = z.object({
   refusal: z.string().optional(),
   changed: z.array(z.string()),
   failed: z.array(TableFailure),
+  /** `<finding>/<action>` of the Transit Gateway route table that fared worst (a failure, else one that needed work). */
   transitGateway: z.string().optional(),
+  /**
+   * Each configured Transit Gateway route table of the VIP: its finding (InPlace, Missing, PropagatedOnly,
+   * Blackhole, WrongAttachment, TargetUnobservable, SearchIncomplete, Unknown) and action (none, create,
+   * replace, failed). Optional: added within v1, present only when the VIP has several Transit Gateway
+   * route tables (with one, `transitGateway` is that table's).
+   */
+  transitGatewayRoutes: z
+    .array(z.object({ routeTableId: z.string(), finding: z.string(), action: z.string() }))
+    .optional(),
   detail: z.string().optional(),
   durationMs: z.number(),
 });

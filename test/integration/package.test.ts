@@ -476,3 +476,56 @@ describe('serverless package with a bad configuration', () => {
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 });
+
+describe('serverless package with a Transit Gateway in a network account', () => {
+  const NETWORK_ROLE = 'arn:aws:iam::210987654321:role/routekeeper-network';
+  let outDir: string;
+  let template: Template;
+
+  beforeAll(() => {
+    // Prepare: the dev configuration with a network role and two TGW route tables for the VIP.
+    const dir = mkdtempSync(join(tmpdir(), 'routekeeper-network-config-'));
+    const config = JSON.parse(readFileSync(join(ROOT, 'config/routekeeper.dev.json'), 'utf8'));
+    const cluster = config.clusters[0];
+    cluster.network = { roleArn: NETWORK_ROLE, externalId: 'rk-dev' };
+    const vip = cluster.vips[0];
+    vip.transitGatewayRoutes = [
+      vip.transitGatewayRoute,
+      {
+        routeTableId: 'tgw-rtb-0a1b2c3d4e5f60799',
+        attachmentId: vip.transitGatewayRoute.attachmentId,
+      },
+    ];
+    delete vip.transitGatewayRoute;
+    const path = join(dir, 'network.json');
+    writeFileSync(path, JSON.stringify(config));
+    ({ outDir, template } = packagedTemplate<Template>({ ROUTEKEEPER_CONFIG: path }));
+  }, 180_000);
+
+  it('produces a template that cfn-lint accepts', () => {
+    // Act
+    const lint = spawnSync(
+      'cfn-lint',
+      ['--ignore-checks', 'W3005', '--', join(outDir, TEMPLATE_FILE)],
+      { encoding: 'utf8' },
+    );
+    // Assess
+    expect(`${lint.stdout}${lint.stderr}`).toBe('');
+    expect(lint.status).toBe(0);
+  });
+
+  it.each([
+    ['RouteSwitchRole', 'routes'],
+    ['DriftRole', 'read-and-report'],
+  ])('lets %s assume exactly the network role', (role, policyName) => {
+    // Act
+    const policies = template.Resources[role]?.Properties.Policies as {
+      PolicyName: string;
+      PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] };
+    }[];
+    const statements = policies.find((p) => p.PolicyName === policyName)?.PolicyDocument.Statement;
+    // Assess
+    const assume = (statements ?? []).filter((s) => [s.Action].flat().includes('sts:AssumeRole'));
+    expect(assume.map((s) => s.Resource)).toEqual([[NETWORK_ROLE]]);
+  });
+});

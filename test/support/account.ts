@@ -58,6 +58,14 @@ export interface AccountModel {
   attachments: TransitGatewayVpcAttachment[];
   tgwStatic: Partial<SearchTransitGatewayRoutesCommandOutput>;
   tgwPropagated: Partial<SearchTransitGatewayRoutesCommandOutput>;
+  /** Route tables with searches of their own (several TGW route tables per VIP); others answer as above. */
+  tgwTables?: Record<
+    string,
+    {
+      static: Partial<SearchTransitGatewayRoutesCommandOutput>;
+      propagated: Partial<SearchTransitGatewayRoutesCommandOutput>;
+    }
+  >;
   dxAssociations: DirectConnectGatewayAssociation[];
   /** A call that fails, by command name, with this error. */
   failing: Record<string, Error>;
@@ -267,13 +275,17 @@ export const installAccount = (model: AccountModel) => {
       TransitGatewayVpcAttachments: model.attachments,
     })),
   );
-  ec2
-    .on(SearchTransitGatewayRoutesCommand)
-    .callsFake(
-      guard('SearchTransitGatewayRoutes', (input: { Filters?: { Values?: string[] }[] }) =>
-        input.Filters?.[0]?.Values?.[0] === 'static' ? model.tgwStatic : model.tgwPropagated,
-      ),
-    );
+  ec2.on(SearchTransitGatewayRoutesCommand).callsFake(
+    guard(
+      'SearchTransitGatewayRoutes',
+      (input: { TransitGatewayRouteTableId?: string; Filters?: { Values?: string[] }[] }) => {
+        const own = model.tgwTables?.[input.TransitGatewayRouteTableId ?? ''];
+        const isStatic = input.Filters?.[0]?.Values?.[0] === 'static';
+        if (own !== undefined) return isStatic ? own.static : own.propagated;
+        return isStatic ? model.tgwStatic : model.tgwPropagated;
+      },
+    ),
+  );
   dx.on(DescribeDirectConnectGatewayAssociationsCommand).callsFake(
     guard('DescribeDirectConnectGatewayAssociations', () => ({
       directConnectGatewayAssociations: model.dxAssociations,

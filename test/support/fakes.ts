@@ -283,39 +283,65 @@ export interface TgwCall {
 /** One Transit Gateway route table's routes for the VIP destination. */
 export class FakeTransitGateway implements TransitGatewayRoutes {
   readonly calls: TgwCall[] = [];
+  /** The routes of every route table not in `tables`. */
   routes: TgwRouteView[] = [];
+  /** Route tables with routes of their own (several TGW route tables per VIP). */
+  readonly tables = new Map<string, TgwRouteView[]>();
   /** False when SearchTransitGatewayRoutes says more routes are available. */
   complete = true;
   writeError: Error | undefined;
+  /** A write error for one route table only. */
+  readonly writeErrors = new Map<string, Error>();
 
   get writes(): TgwCall[] {
     return this.calls.filter((call) => call.op !== 'exactRoutes');
   }
 
+  private routesOf(routeTableId: string): TgwRouteView[] {
+    return this.tables.get(routeTableId) ?? this.routes;
+  }
+
+  private setRoutes(routeTableId: string, routes: TgwRouteView[]) {
+    if (this.tables.has(routeTableId)) this.tables.set(routeTableId, routes);
+    else this.routes = routes;
+  }
+
+  private failWrite(routeTableId: string) {
+    const error = this.writeErrors.get(routeTableId) ?? this.writeError;
+    if (error !== undefined) throw error;
+  }
+
   async exactRoutes(routeTableId: string, destination: string) {
     this.calls.push({ op: 'exactRoutes', routeTableId, destination });
-    return { routes: this.routes.map((route) => ({ ...route })), complete: this.complete };
+    return {
+      routes: this.routesOf(routeTableId).map((route) => ({ ...route })),
+      complete: this.complete,
+    };
   }
 
   async createRoute(routeTableId: string, destination: string, attachmentId: string) {
     this.calls.push({ op: 'createRoute', routeTableId, destination, attachmentId });
-    if (this.writeError !== undefined) throw this.writeError;
-    if (this.routes.some((route) => route.type === 'static')) throw awsError('RouteAlreadyExists');
-    this.routes = [
-      ...this.routes,
+    this.failWrite(routeTableId);
+    const routes = this.routesOf(routeTableId);
+    if (routes.some((route) => route.type === 'static')) throw awsError('RouteAlreadyExists');
+    this.setRoutes(routeTableId, [
+      ...routes,
       { type: 'static', state: 'active', attachmentIds: [attachmentId] },
-    ];
+    ]);
   }
 
   async replaceRoute(routeTableId: string, destination: string, attachmentId: string) {
     this.calls.push({ op: 'replaceRoute', routeTableId, destination, attachmentId });
-    if (this.writeError !== undefined) throw this.writeError;
-    if (!this.routes.some((route) => route.type === 'static'))
-      throw awsError('InvalidRoute.NotFound');
-    this.routes = this.routes.map((route) =>
-      route.type === 'static'
-        ? { type: 'static', state: 'active', attachmentIds: [attachmentId] }
-        : route,
+    this.failWrite(routeTableId);
+    const routes = this.routesOf(routeTableId);
+    if (!routes.some((route) => route.type === 'static')) throw awsError('InvalidRoute.NotFound');
+    this.setRoutes(
+      routeTableId,
+      routes.map((route) =>
+        route.type === 'static'
+          ? { type: 'static', state: 'active', attachmentIds: [attachmentId] }
+          : route,
+      ),
     );
   }
 }

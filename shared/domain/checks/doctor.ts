@@ -34,7 +34,7 @@ export interface DoctorReport {
 }
 
 /**
- * One probe per managed table and per TGW route table. The probe's target is the route's current ENI
+ * One probe per managed table and per TGW route table of each VIP. The probe's target is the route's current ENI
  * when it has one, so that an endpoint that ignores DryRun (an emulator) is asked for a no-op write.
  */
 export const planProbes = (
@@ -64,8 +64,8 @@ export const planProbes = (
           target,
         });
       }
-      const tgw = vip.transitGatewayRoute;
-      if (tgw !== undefined && !plans.has(`${tgw.routeTableId}${destination}`)) {
+      for (const tgw of vip.transitGatewayRoutes) {
+        if (plans.has(`${tgw.routeTableId}${destination}`)) continue;
         plans.set(`${tgw.routeTableId}${destination}`, {
           cluster: cluster.name,
           vip: vip.address,

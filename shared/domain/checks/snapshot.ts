@@ -15,6 +15,8 @@ export const failed = <T>(error: string): Read<T> => ({ ok: false, error });
 export interface VpcFacts {
   readonly id: string;
   readonly cidrs: readonly string[];
+  /** The account that owns the VPC (routekeeper's own, for the cluster VPC). */
+  readonly ownerId?: string;
 }
 
 export interface InstanceFacts {
@@ -68,6 +70,8 @@ export interface RouteTableFacts {
 
 export interface TgwFacts {
   readonly id: string;
+  /** The account that owns the Transit Gateway; another account's TGW is visible when shared through RAM. */
+  readonly ownerId?: string;
   readonly state: string;
   readonly defaultAssociation: boolean;
   readonly defaultPropagation: boolean;
@@ -106,9 +110,11 @@ export interface Snapshot {
   readonly routeTables: Read<readonly RouteTableFacts[]>;
   /** Route tables of any VPC with a route for a managed VIP (conflicts). */
   readonly vipRouteTables: Read<readonly RouteTableFacts[]>;
-  readonly transitGateways: Read<readonly TgwFacts[]>;
-  readonly tgwAttachments: Read<readonly TgwAttachmentFacts[]>;
-  /** By Transit Gateway route table id. */
+  /** By network side (`networkSide`): what routekeeper's own account, or a network role, sees. */
+  readonly transitGateways: Readonly<Record<string, Read<readonly TgwFacts[]>>>;
+  /** By network side, like transitGateways. */
+  readonly tgwAttachments: Readonly<Record<string, Read<readonly TgwAttachmentFacts[]>>>;
+  /** By Transit Gateway route table id (read through the side of the cluster that names it). */
   readonly tgwRoutes: Readonly<Record<string, Read<TgwTableRoutes>>>;
   /** By `dxKey(dxGatewayId, transitGatewayId)`; undefined value = no association. */
   readonly dxAssociations: Readonly<Record<string, Read<DxAssociationFacts | undefined>>>;
@@ -116,6 +122,22 @@ export interface Snapshot {
 
 export const dxKey = (dxGatewayId: string, transitGatewayId: string): string =>
   `${dxGatewayId}/${transitGatewayId}`;
+
+/** routekeeper's own account, as a network side. */
+export const OWN_ACCOUNT = 'own';
+
+/**
+ * Whose view of the Transit Gateway a cluster's checks use: routekeeper's own account, or the cluster's
+ * network role (config `network.roleArn`), through which its TGW and DX gateway are read.
+ */
+export const networkSide = (cluster: { readonly network?: { readonly roleArn: string } }): string =>
+  cluster.network?.roleArn ?? OWN_ACCOUNT;
+
+/** A side's read that was never made (a cluster outside the run): unknown, never pass. */
+export const sideRead = <T>(
+  reads: Readonly<Record<string, Read<T>>>,
+  cluster: { readonly network?: { readonly roleArn: string } },
+): Read<T> => reads[networkSide(cluster)] ?? failed('not read');
 
 export type ProbeVerdict = 'allowed' | 'denied' | 'ignored' | 'error';
 

@@ -11,7 +11,7 @@ import {
   recordOf,
   vipRouteOf,
 } from './context';
-import type { RouteFacts, RouteTableFacts } from './snapshot';
+import { type RouteFacts, type RouteTableFacts, sideRead } from './snapshot';
 import { type CheckResult, fail, pass, unknown, unreadable } from './types';
 
 /**
@@ -150,8 +150,9 @@ const attachmentTables = (
   ctx: ClusterContext,
   tables: readonly RouteTableFacts[],
 ): RouteTableFacts[] => {
-  if (!ctx.snapshot.tgwAttachments.ok) return [];
-  const subnets = ctx.snapshot.tgwAttachments.value
+  const attachments = sideRead(ctx.snapshot.tgwAttachments, ctx.cluster);
+  if (!attachments.ok) return [];
+  const subnets = attachments.value
     .filter((a) => a.vpcId === ctx.cluster.vpcId && a.tgwId === ctx.cluster.transitGatewayId)
     .flatMap((a) => a.subnetIds);
   const main = tables.find((t) => t.main);

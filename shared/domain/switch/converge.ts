@@ -22,7 +22,7 @@ interface Target {
 }
 
 export interface Converged {
-  readonly outcome: Omit<SwitchOutcome, 'tgw'>;
+  readonly outcome: Omit<SwitchOutcome, 'tgw' | 'tgwTables'>;
   /** The target at the end is still this request's claim (no newer claim landed). */
   readonly stillOurs: boolean;
   /** The phase last recorded on the fence record for this claim, if any. */

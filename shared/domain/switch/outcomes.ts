@@ -16,6 +16,11 @@ export interface TgwResult {
   readonly retryable?: boolean;
 }
 
+/** What happened in one Transit Gateway route table of the VIP. */
+export interface TgwTableResult extends TgwResult {
+  readonly routeTableId: string;
+}
+
 /**
  * How one route switch request ended. Expected rejections are outcomes, not exceptions:
  * - Switched / AlreadyInPlace: every managed table routes the VIP to the owner's ENI;
@@ -42,7 +47,10 @@ export interface SwitchOutcome {
   readonly changed: readonly string[];
   readonly failed: readonly TableFailure[];
   readonly pending: readonly string[];
+  /** The Transit Gateway summary: the worst of tgwTables (a failure, else a table that needed work). */
   readonly tgw?: TgwResult;
+  /** When the VIP has several Transit Gateway route tables: each, with its own finding and action. */
+  readonly tgwTables?: readonly TgwTableResult[];
   /** Set on `Refused` outcomes. */
   readonly refusal?: RefusalReason;
   /** Refusal reason, the recorded claim that fenced this one off, or the newer owner reconciled to. */

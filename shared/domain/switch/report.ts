@@ -29,6 +29,15 @@ export const resultEvent = (
     ...(outcome.tgw === undefined
       ? {}
       : { transitGateway: `${outcome.tgw.finding}/${outcome.tgw.action}` }),
+    ...(outcome.tgwTables === undefined
+      ? {}
+      : {
+          transitGatewayRoutes: outcome.tgwTables.map(({ routeTableId, finding, action }) => ({
+            routeTableId,
+            finding,
+            action,
+          })),
+        }),
     ...(outcome.detail === undefined ? {} : { detail: outcome.detail }),
     durationMs,
   },

@@ -25,7 +25,7 @@ import type {
 } from './ports';
 import { resultEvent } from './report';
 import { mergeManagedTables, planTables } from './table-plan';
-import { ensureTgwRoute, withTgw } from './tgw-step';
+import { ensureTgwRoutes, withTgw } from './tgw-step';
 
 /**
  * Make every managed route table of the cluster VPC route the VIP to the claimant's ENI, if the claim wins,
@@ -33,7 +33,8 @@ import { ensureTgwRoute, withTgw } from './tgw-step';
  * Primary course:
  *  1. in one round, read the managed tables, the VPC's CIDR blocks (never cached) and the claimant's ENI;
  *     once the CIDR blocks and the ENI pass, fence the claim (conditional write) while the table read ends;
- *  2. plan the tables whose VIP route differs, and the Transit Gateway's static route;
+ *  2. plan the tables whose VIP route differs, and the Transit Gateway's static route in each of its
+ *     configured route tables;
  *  3. write them (bounded concurrency), then verify by re-reading with backoff while recording the phase
  *     on the fence record (which also tells whether a newer claim has landed);
  *  4. when a newer claim landed meanwhile, or a table changed under us, reconcile to the record's owner;
@@ -113,12 +114,11 @@ const decideAndApply = async (command: SwitchCommand, deps: SwitchDeps): Promise
     return managed.refused;
   }
 
-  const expectedTgw = vip.transitGatewayRoute;
   const [converged, tgw] = await Promise.all([
     converge(command, cluster, vip, managed.tables, deps),
-    expectedTgw === undefined ? undefined : ensureTgwRoute(deps.tgw, expectedTgw, destination),
+    ensureTgwRoutes(deps.tgw, vip.transitGatewayRoutes, destination),
   ]);
-  const outcome = withTgw(converged.outcome, tgw, expectedTgw?.routeTableId);
+  const outcome = withTgw(converged.outcome, tgw);
 
   // The phase was recorded during the last round; correct it only when the outcome turned out otherwise.
   const phase: Phase = isSuccess(outcome) ? 'APPLIED' : 'PARTIAL';

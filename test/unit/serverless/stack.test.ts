@@ -273,3 +273,64 @@ describe('driftStatements (what is configured decides what is granted)', () => {
     expect(tgw(routeSwitchStatements(config))).toEqual([]);
   });
 });
+
+describe('a Transit Gateway in a network account (clusters[].network)', () => {
+  const NETWORK_ROLE = 'arn:aws:iam::222222222222:role/routekeeper-network';
+  const withNetwork = (roleArn = NETWORK_ROLE) => {
+    const raw = structuredClone(valid) as unknown as { clusters: Record<string, unknown>[] };
+    (raw.clusters[0] as Record<string, unknown>).network = { roleArn, externalId: 'ext-1' };
+    (raw.clusters[0] as Record<string, unknown>).directConnectGatewayId =
+      '0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9';
+    return parseConfig(raw);
+  };
+  const assumeStatements = (statements: { [key: string]: unknown }[]) =>
+    statements.filter((s) => (s.Action as string[]).includes('sts:AssumeRole'));
+  const actions = (statements: { [key: string]: unknown }[]) =>
+    statements.flatMap((s) => s.Action as string[]);
+
+  it.each([
+    ['routeSwitch', routeSwitchStatements],
+    ['drift', driftStatements],
+  ])('lets %s assume exactly the configured role, no wildcard', (_name, build) => {
+    // Act
+    const statements = build(withNetwork()) as { [key: string]: unknown }[];
+    // Assess
+    expect(assumeStatements(statements)).toEqual([
+      {
+        Sid: 'AssumeNetworkAccountRoles',
+        Effect: 'Allow',
+        Action: ['sts:AssumeRole'],
+        Resource: [NETWORK_ROLE],
+      },
+    ]);
+  });
+
+  it.each([
+    ['routeSwitch', routeSwitchStatements],
+    ['drift', driftStatements],
+  ])(
+    'grants %s no Transit Gateway route or DX access in its own account for such a cluster',
+    (_name, build) => {
+      // Act
+      const granted = actions(build(withNetwork()) as { [key: string]: unknown }[]);
+      // Assess: those calls run as the network role, whose own policy scopes them.
+      expect(granted).not.toContain('ec2:SearchTransitGatewayRoutes');
+      expect(granted).not.toContain('ec2:CreateTransitGatewayRoute');
+      expect(granted).not.toContain('ec2:ReplaceTransitGatewayRoute');
+      expect(granted).not.toContain('directconnect:DescribeDirectConnectGatewayAssociations');
+    },
+  );
+
+  it('grants no sts:AssumeRole without a network role', () => {
+    // Act
+    const config = parseConfig(structuredClone(valid));
+    // Assess
+    expect(assumeStatements(routeSwitchStatements(config) as { [key: string]: unknown }[])).toEqual(
+      [],
+    );
+    expect(assumeStatements(driftStatements(config) as { [key: string]: unknown }[])).toEqual([]);
+    expect(actions(routeSwitchStatements(config) as { [key: string]: unknown }[])).toContain(
+      'ec2:ReplaceTransitGatewayRoute',
+    );
+  });
+});

@@ -98,3 +98,27 @@ describe('DryRun permission probes', () => {
     ]);
   });
 });
+
+describe('DryRun probes of a Transit Gateway in a network account', () => {
+  const ec2 = mockClient(EC2Client);
+  beforeEach(() => ec2.reset());
+
+  it('probes TGW route tables with the network role’s client and VPC tables with routekeeper’s own', async () => {
+    // Prepare: the mock answers every client; which client sent which call is what matters.
+    ec2.on(ReplaceRouteCommand).rejects(ec2Error('DryRunOperation', 412));
+    ec2.on(ReplaceTransitGatewayRouteCommand).rejects(ec2Error('DryRunOperation', 412));
+    const own = new EC2Client({ region: 'us-east-1', maxAttempts: 1 });
+    const network = new EC2Client({ region: 'us-east-1', maxAttempts: 1 });
+    const asked: string[] = [];
+    // Act
+    const results = await makeProbeRoutes(own, (routeTableId) => {
+      asked.push(routeTableId);
+      return network;
+    })(plans);
+    // Assess
+    expect(results.map((r) => r.verdict)).toEqual(['allowed', 'allowed']);
+    expect(asked).toEqual([ID.tgwTable]);
+    expect(ec2.commandCalls(ReplaceRouteCommand)[0]?.thisValue).toBe(own);
+    expect(ec2.commandCalls(ReplaceTransitGatewayRouteCommand)[0]?.thisValue).toBe(network);
+  });
+});

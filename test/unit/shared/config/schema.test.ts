@@ -701,3 +701,109 @@ describe('loadConfigFromEnv', () => {
     expect(config.clusters[0]?.vpcId).toBe('vpc-0a1b2c3d4e5f60718');
   });
 });
+
+describe('parseConfig: Transit Gateway routes and the network account', () => {
+  const SECOND = {
+    routeTableId: 'tgw-rtb-0a1b2c3d4e5f60799',
+    attachmentId: 'tgw-attach-0a1b2c3d4e5f60718',
+  };
+
+  it('turns the single transitGatewayRoute into a list of one', () => {
+    // Prepare
+    const raw = validRaw();
+    const single = vip(raw).transitGatewayRoute;
+    // Act
+    const config = parseConfig(raw);
+    // Assess
+    expect(config.clusters[0]?.vips[0]?.transitGatewayRoutes).toEqual([single]);
+    expect(config.clusters[0]?.vips[0]).not.toHaveProperty('transitGatewayRoute');
+  });
+
+  it('accepts several TGW route tables as transitGatewayRoutes', () => {
+    // Prepare
+    const raw = validRaw() as unknown as { clusters: { vips: Record<string, unknown>[] }[] };
+    const first = raw.clusters[0]?.vips[0] as Record<string, unknown>;
+    const single = first.transitGatewayRoute;
+    delete first.transitGatewayRoute;
+    first.transitGatewayRoutes = [single, SECOND];
+    // Act
+    const config = parseConfig(raw);
+    // Assess
+    expect(config.clusters[0]?.vips[0]?.transitGatewayRoutes).toEqual([single, SECOND]);
+  });
+
+  it.each([
+    {
+      situation: 'both forms at once',
+      change: (v: Record<string, unknown>) => {
+        v.transitGatewayRoutes = [SECOND];
+      },
+      problem:
+        'clusters[0].vips[0].transitGatewayRoutes: give either transitGatewayRoute or transitGatewayRoutes, not both',
+    },
+    {
+      situation: 'a route table listed twice',
+      change: (v: Record<string, unknown>) => {
+        delete v.transitGatewayRoute;
+        v.transitGatewayRoutes = [SECOND, SECOND];
+      },
+      problem: `clusters[0].vips[0].transitGatewayRoutes: ${SECOND.routeTableId} is listed twice; a route table holds one VIP/32 route`,
+    },
+  ])('rejects $situation', ({ change, problem }) => {
+    // Prepare
+    const raw = validRaw() as unknown as { clusters: { vips: Record<string, unknown>[] }[] };
+    change(raw.clusters[0]?.vips[0] as Record<string, unknown>);
+    // Act
+    const error = thrown(() => parseConfig(raw));
+    // Assess
+    expect((error as ConfigError).problems).toEqual([problem]);
+  });
+
+  it('accepts a network role with an external id, and rejects one that is not a role ARN', () => {
+    // Prepare
+    const good = validRaw() as unknown as { clusters: Record<string, unknown>[] };
+    (good.clusters[0] as Record<string, unknown>).network = {
+      roleArn: 'arn:aws:iam::222222222222:role/routekeeper-network',
+      externalId: 'rk-prod',
+    };
+    const bad = structuredClone(good);
+    (bad.clusters[0] as Record<string, unknown>).network = { roleArn: 'routekeeper-network' };
+    // Act
+    const config = parseConfig(good);
+    const error = thrown(() => parseConfig(bad));
+    // Assess
+    expect(config.clusters[0]?.network?.externalId).toBe('rk-prod');
+    expect((error as ConfigError).problems).toEqual([
+      'clusters[0].network.roleArn: must be an IAM role ARN like arn:aws:iam::123456789012:role/lk-node1',
+    ]);
+  });
+
+  it('rejects a TGW route table reached through a role in one cluster and without it in another', () => {
+    // Prepare
+    const raw = validRaw() as unknown as { clusters: Record<string, unknown>[] };
+    const first = raw.clusters[0] as Record<string, unknown>;
+    const second = structuredClone(first);
+    second.name = 'lk-other';
+    second.vpcId = 'vpc-0a1b2c3d4e5f60799';
+    second.nodes = (second.nodes as Record<string, unknown>[]).map((n, i) => ({
+      ...n,
+      eniId: `eni-0a1b2c3d4e5f6079${i}`,
+      roleArn: `arn:aws:iam::123456789012:role/other-node${i}`,
+    }));
+    (second.vips as Record<string, unknown>[])[0] = {
+      ...(second.vips as Record<string, unknown>[])[0],
+      address: '10.2.0.10',
+    };
+    delete second.signing;
+    second.network = { roleArn: 'arn:aws:iam::222222222222:role/routekeeper-network' };
+    raw.clusters.push(second);
+    // Act
+    const error = thrown(() => parseConfig(raw));
+    // Assess
+    expect((error as ConfigError).problems).toEqual([
+      expect.stringMatching(
+        /^clusters\[1\]\.vips\[0\]\.transitGatewayRoutes\[0\]\.routeTableId: tgw-rtb-\w+ is reached through arn:aws:iam::222222222222:role\/routekeeper-network here but without one in cluster "lk-demo"; a route table belongs to one account$/,
+      ),
+    ]);
+  });
+});

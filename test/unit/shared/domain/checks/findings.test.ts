@@ -279,7 +279,22 @@ const cases: Case[] = [
     expected: ['tgw.defaults TransitGatewayNotConfigured fail'],
   },
   {
-    name: 'the Transit Gateway does not exist',
+    name: 'the Transit Gateway is not visible and no network role is configured',
+    account: (m) => {
+      m.transitGateways = [];
+    },
+    // A wrong id, or another account's TGW: its route tables cannot be judged from here.
+    expected: [
+      'tgw.defaults TransitGatewayNotVisible unknown',
+      'tgw.attachment TransitGatewayNotVisible unknown',
+      'tgw.vip-route TransitGatewayNotVisible unknown',
+    ],
+  },
+  {
+    name: 'the Transit Gateway does not exist in the network account',
+    config: (c) => {
+      c.network = { roleArn: 'arn:aws:iam::222222222222:role/routekeeper-network' };
+    },
     account: (m) => {
       m.transitGateways = [];
     },

@@ -347,7 +347,8 @@ describe('switchRoute', () => {
       expect(error).toBeInstanceOf(RetryableSwitchError);
       expect((error as RetryableSwitchError).failures).toEqual([
         {
-          routeTableId: world.deps.config.clusters[0]?.vips[0]?.transitGatewayRoute?.routeTableId,
+          routeTableId:
+            world.deps.config.clusters[0]?.vips[0]?.transitGatewayRoutes[0]?.routeTableId,
           code: 'RequestLimitExceeded',
         },
       ]);
