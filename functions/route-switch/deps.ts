@@ -18,7 +18,11 @@ import type { RoutekeeperConfig } from '../../shared/config/schema';
 import { runUntil, stopBeforeTimeout } from '../../shared/core/stop';
 import type { SwitchCommand } from '../../shared/domain/switch/command';
 import type { SwitchOutcome } from '../../shared/domain/switch/outcomes';
-import { switchRoute } from '../../shared/domain/switch/switch-route';
+import {
+  type ReadRound,
+  startReadRound,
+  switchRoute,
+} from '../../shared/domain/switch/switch-route';
 
 /** Longest in-progress idempotency lock: below Lambda's first async retry (60 s). */
 const LOCK_CAP_MS = 55_000;
@@ -57,8 +61,11 @@ export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps
       maxRounds: 3,
     },
   };
+  // The read round of each command, started before the idempotency lock is taken (keyed by the very
+  // object Powertools hands back to the function).
+  const readRounds = new WeakMap<SwitchCommand, ReadRound>();
   const idempotent = makeIdempotentFunction(
-    (command: SwitchCommand) => switchRoute(command, switchDeps),
+    (command: SwitchCommand) => switchRoute(command, switchDeps, readRounds.get(command)),
     dynamodb,
     {
       tableName: requireEnv('IDEMPOTENCY_TABLE', env),
@@ -70,7 +77,15 @@ export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps
   return {
     config,
     // Stops (retryable, so Lambda retries the event) before the function's timeout; in-flight calls are aborted.
-    switchOnce: (command) => runUntil(stop, () => idempotent.run({ ...command })),
+    // The reads run while the lock is taken: off the critical path. A redelivery answered from the store
+    // discards them (reads change nothing).
+    switchOnce: (command) =>
+      runUntil(stop, () => {
+        const own = { ...command };
+        const reads = startReadRound(own, switchDeps);
+        if (reads !== undefined) readRounds.set(own, reads);
+        return idempotent.run(own);
+      }),
     // The in-progress lock lives at most until Lambda's first async retry (60 s later): a lock left by a
     // crashed or timed-out attempt must not outlive the retries and send the event to the DLQ. A switch
     // still running after that is safe to run twice: the fence and diff-based writes make it idempotent.
