@@ -6,7 +6,7 @@
  * latency profiles (bench/profiles), its critical path and cold starts. `--quick` runs fewer iterations.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { REGION } from '../dev/guide';
 import { type Moto, MotoMissingError, withEmulator } from '../dev/moto';
@@ -199,6 +199,8 @@ const render = (
 };
 
 const main = async () => {
+  // The machine may be shared: its load at the start and at the end is part of the result.
+  const loadAtStart = loadavg()[0] ?? 0;
   try {
     await withEmulator(REGION, async (moto) => {
       log(
@@ -219,7 +221,7 @@ const main = async () => {
       });
       const d = await pacingPart(moto);
       const e = await runProfilePart(moto, quick, a, c, log);
-      const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${round(totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`;
+      const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${round(totalmem() / 2 ** 30, 0)} GiB, node ${process.version}, load average ${round(loadAtStart, 1)} at start, ${round(loadavg()[0] ?? 0, 1)} at end`;
       const report = render(a, b, c, d, e);
       console.log(
         `routekeeper benchmark${quick ? ' (quick)' : ''} — ${new Date().toISOString()} — ${machine}\n`,

@@ -57,7 +57,7 @@ export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
     settings: {
       verifyBudgetMs: intEnv('VERIFY_BUDGET_MS', 10_000, env),
-      writeConcurrency: intEnv('WRITE_CONCURRENCY', 10, env),
+      writeConcurrency: intEnv('WRITE_CONCURRENCY', 20, env),
       maxRounds: 3,
     },
   };
