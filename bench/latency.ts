@@ -28,6 +28,8 @@ export interface LatencyRow {
   readonly delivery: Summary;
   readonly bareSdk: Summary;
   readonly awsCli?: Summary;
+  /** The CLI failovers one by one, for part (e), which adds a profile's round trips to each call. */
+  readonly awsCliSamples?: readonly number[];
   readonly failures: number;
 }
 
@@ -86,16 +88,20 @@ export const prepareFailover = async (moto: Moto, tables: number) => {
       throw new Error('the heartbeat function published no request');
     return delivered(entry.Source, entry.DetailType, JSON.parse(entry.Detail));
   };
-  const failover = async (node: string) => {
+  /** A failover claim of the node, signed as lk-notify signs it. */
+  const claim = (node: string) => {
     const key = keys[node]?.signing;
     if (!key) throw new Error(`no key for ${node}`);
-    const claim = composeFailover(
+    return composeFailover(
       { cluster: CLUSTER, node },
       VIP,
       { msgId: randomUUID(), claimedAt: Date.now() },
       [key],
     );
-    const event = delivered(claim.source, claim.detailType, claim.detail);
+  };
+  const failover = async (node: string) => {
+    const signed = claim(node);
+    const event = delivered(signed.source, signed.detailType, signed.detail);
     proxy.reset();
     const t0 = performance.now();
     const ingested = (await heartbeat(event, lambdaContext('heartbeat'))) as { kind: string };
@@ -118,6 +124,13 @@ export const prepareFailover = async (moto: Moto, tables: number) => {
     aws: emulatorClients(proxy.url),
     topology,
     failover,
+    // For part (e), which drives the same functions under a latency profile.
+    proxy,
+    bus: BUS,
+    claim,
+    heartbeat,
+    routeSwitch,
+    published,
     close: () => proxy.close(),
   };
 };
@@ -158,7 +171,7 @@ const measureDelivery = async (moto: Moto, runs: number): Promise<number[]> => {
 };
 
 /** The bare minimum for the same work: one filtered describe, then N ReplaceRoute in parallel. */
-const bareSwitch = async (
+export const bareSwitch = async (
   aws: ReturnType<typeof emulatorClients>,
   topology: Topology,
   eniId: string,
@@ -191,7 +204,7 @@ export const awsCliAvailable = (): boolean =>
  * What aws-vpc-move-ip runs per failover (without its 1 s sleeps): for every table a describe
  * (monitor), a replace-route, and a describe again (monitor after start). One CLI process per call.
  */
-const cliSwitch = (endpoint: string, topology: Topology, eniId: string) => {
+export const cliSwitch = (endpoint: string, topology: Topology, eniId: string) => {
   const env = {
     ...process.env,
     AWS_ACCESS_KEY_ID: 'bench',
@@ -289,7 +302,7 @@ export const measureLatency = async (
     routeSwitchFn: summarize(routeSwitchFn),
     delivery: summarize(delivery),
     bareSdk: summarize(bare),
-    ...(cli ? { awsCli: summarize(cli) } : {}),
+    ...(cli ? { awsCli: summarize(cli), awsCliSamples: cli } : {}),
     failures,
   };
 };

@@ -2,10 +2,11 @@
  * `npm run bench`: routekeeper's speed and cost, measured in one run against one moto_server, printed as
  * tables with the targets beside the measured values, and written as JSON to bench/results/latest.json
  * (and a dated copy). Parts: (a) failover latency, (b) EC2 calls per failover and drift run, (c) bundle
- * size and cold import, (d) pacing under EC2's mutating-call throttle. `--quick` runs fewer iterations.
+ * size and cold import, (d) pacing under EC2's mutating-call throttle, (e) the failover under AWS-like
+ * latency profiles (bench/profiles), its critical path and cold starts. `--quick` runs fewer iterations.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { REGION } from '../dev/guide';
 import { type Moto, MotoMissingError, withEmulator } from '../dev/moto';
@@ -13,6 +14,12 @@ import { type BundleRow, measureBundles } from './bundles';
 import { type EconomyRow, measureEconomy } from './economy';
 import { awsCliAvailable, type LatencyRow, measureLatency } from './latency';
 import { measurePacing, type PacingRow } from './pacing';
+import {
+  PROFILE_TARGETS,
+  type ProfilePart,
+  renderProfilePart,
+  runProfilePart,
+} from './profile-part';
 import { round, table } from './stats';
 
 const quick = process.argv.includes('--quick');
@@ -72,7 +79,13 @@ const pacingPart = async (moto: Moto): Promise<PacingRow[]> => {
   return rows;
 };
 
-const render = (a: LatencyRow[], b: EconomyRow[], c: BundleRow[], d: PacingRow[]): string => {
+const render = (
+  a: LatencyRow[],
+  b: EconomyRow[],
+  c: BundleRow[],
+  d: PacingRow[],
+  e: ProfilePart,
+): string => {
   const out: string[] = [];
   out.push(
     '(a) failover latency, ms: median / p95 (routekeeper = heartbeat fn + routeSwitch fn, in-process)',
@@ -181,10 +194,13 @@ const render = (a: LatencyRow[], b: EconomyRow[], c: BundleRow[], d: PacingRow[]
         `${round(over * 100, 1)}% over, ${largest.unswitched} unswitched, ${verdict(over <= TARGETS.pacingOverLimit && largest.unswitched === 0)}`,
     );
   }
+  out.push('', renderProfilePart(e));
   return out.join('\n');
 };
 
 const main = async () => {
+  // The machine may be shared: its load at the start and at the end is part of the result.
+  const loadAtStart = loadavg()[0] ?? 0;
   try {
     await withEmulator(REGION, async (moto) => {
       log(
@@ -204,8 +220,9 @@ const main = async () => {
         AWS_REGION: 'ap-northeast-1',
       });
       const d = await pacingPart(moto);
-      const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${round(totalmem() / 2 ** 30, 0)} GiB, node ${process.version}`;
-      const report = render(a, b, c, d);
+      const e = await runProfilePart(moto, quick, a, c, log);
+      const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${round(totalmem() / 2 ** 30, 0)} GiB, node ${process.version}, load average ${round(loadAtStart, 1)} at start, ${round(loadavg()[0] ?? 0, 1)} at end`;
+      const report = render(a, b, c, d, e);
       console.log(
         `routekeeper benchmark${quick ? ' (quick)' : ''} — ${new Date().toISOString()} — ${machine}\n`,
       );
@@ -217,11 +234,12 @@ const main = async () => {
           at: new Date().toISOString(),
           machine,
           quick,
-          targets: TARGETS,
+          targets: { ...TARGETS, ...PROFILE_TARGETS },
           latency: a,
           economy: b,
           bundles: c,
           pacing: d,
+          underProfile: e,
         },
         null,
         2,

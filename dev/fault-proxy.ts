@@ -17,7 +17,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { invocationOnPort } from './invocation-scope';
-import { between, type Random, seededRandom } from './seeded-random';
+import { between, logNormal, type Random, seededRandom } from './seeded-random';
 
 /**
  * A fault-injecting HTTP proxy between the AWS SDK and the emulator. Functions reach it through
@@ -48,6 +48,11 @@ export type Fault =
   | { readonly kind: 'internal' }
   /** Hold the request before forwarding it. Latency adds up with any other fault. */
   | { readonly kind: 'latency'; readonly minMs: number; readonly maxMs: number }
+  /**
+   * A service's own round trip: the answer goes out no sooner than a log-normal sample (this median and
+   * 99th percentile) after the request arrived; the emulator's own time counts toward it.
+   */
+  | { readonly kind: 'roundTrip'; readonly medianMs: number; readonly p99Ms: number }
   /** Destroy the connection: before forwarding, or after the emulator applied the request (the answer is lost). */
   | { readonly kind: 'drop'; readonly afterForwarding?: boolean }
   /** A fixed error, e.g. 403 UnauthorizedOperation for one route table. */
@@ -87,11 +92,15 @@ export interface CallRecord extends ProxiedCall {
   /** The injected failure or drop, if any (see faultLabel). */
   fault?: string;
   delayedMs: number;
+  /** The round trip a `roundTrip` rule imposed (0 without one): the emulator's time beyond it is its own. */
+  roundTripMs: number;
   /** Did the request reach the emulator (and so possibly take effect)? */
   reachedEmulator: boolean;
   emulatorStatus?: number;
   /** performance.now() when the emulator answered. */
   answeredAt?: number;
+  /** performance.now() when the client got its answer (or the connection was dropped). */
+  repliedAt?: number;
   /** What the client got: an HTTP status, or 'dropped'. */
   clientStatus?: number | 'dropped';
 }
@@ -131,6 +140,8 @@ export const faultLabel = (fault: Fault): string => {
       return '500';
     case 'latency':
       return 'latency';
+    case 'roundTrip':
+      return 'round-trip';
     case 'drop':
       return fault.afterForwarding ? 'drop-after' : 'drop';
     case 'error':
@@ -376,8 +387,9 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
     counts[key] = (counts[key] ?? 0) + 1;
   };
 
-  const choose = (call: ProxiedCall): { delayMs: number; failure?: Fault } => {
+  const choose = (call: ProxiedCall): { delayMs: number; roundTripMs: number; failure?: Fault } => {
     let delayMs = 0;
+    let roundTripMs = 0;
     for (const rule of rules) {
       if (!matches(rule, call)) continue;
       const used = injections.get(rule) ?? 0;
@@ -389,9 +401,16 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
         delayMs += between(random, rule.fault.minMs, rule.fault.maxMs);
         continue;
       }
-      return { delayMs, failure: rule.fault };
+      if (rule.fault.kind === 'roundTrip') {
+        roundTripMs = Math.max(
+          roundTripMs,
+          logNormal(random, rule.fault.medianMs, rule.fault.p99Ms),
+        );
+        continue;
+      }
+      return { delayMs, roundTripMs, failure: rule.fault };
     }
-    return { delayMs };
+    return { delayMs, roundTripMs };
   };
 
   const toEmulator = (service: Service, req: IncomingMessage, body: Buffer): Promise<Reply> => {
@@ -420,6 +439,7 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
       invocation: invocation?.id,
       receivedAt: performance.now(),
       delayedMs: 0,
+      roundTripMs: 0,
       reachedEmulator: false,
     };
     // A request sent after its invocation ended would not exist in AWS: it is not part of the history.
@@ -431,12 +451,14 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
     calls.push(record);
     const finish = (status: number | 'dropped') => {
       record.clientStatus = status;
+      record.repliedAt = performance.now();
       for (const listener of listeners) listener(record);
     };
 
-    const { delayMs, failure } = choose(record);
+    const { delayMs, roundTripMs, failure } = choose(record);
     if (failure) record.fault = faultLabel(failure);
     record.delayedMs = delayMs;
+    record.roundTripMs = roundTripMs;
     if (delayMs > 0) await sleep(delayMs);
 
     if (failure?.kind === 'drop' && !failure.afterForwarding) {
@@ -472,6 +494,8 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
       const whole = await trickle(res, reply, failure.byteMs ?? 200);
       return finish(whole ? reply.status : 'dropped');
     }
+    const early = record.receivedAt + roundTripMs - performance.now();
+    if (early > 0) await sleep(early);
     send(res, reply);
     finish(reply.status);
   };

@@ -16,3 +16,17 @@ export const seededRandom = (seed: number): Random => {
 /** An integer in [min, max]. */
 export const between = (random: Random, min: number, max: number): number =>
   min + Math.floor(random() * (max - min + 1));
+
+/** z for the 99th percentile of the standard normal distribution. */
+const Z99 = 2.326_347_874;
+
+/**
+ * A log-normal sample with the given median and 99th percentile (Box-Muller from two uniform draws): the
+ * usual shape of a network round trip, most calls near the median and a long right tail.
+ */
+export const logNormal = (random: Random, medianMs: number, p99Ms: number): number => {
+  const sigma = Math.log(Math.max(p99Ms, medianMs) / medianMs) / Z99;
+  const u = Math.max(random(), Number.EPSILON);
+  const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+  return medianMs * Math.exp(sigma * z);
+};

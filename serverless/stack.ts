@@ -431,6 +431,9 @@ export interface StackValues {
   readonly timestampToleranceSeconds: string;
   readonly nodeEventRuleMaxAgeSeconds: number;
   readonly nodeEventInvokeMaxAgeSeconds: number;
+  /** Provisioned concurrency per function on the failover path; 0 = none (no alias, no charge). */
+  readonly routeSwitchProvisionedConcurrency: number;
+  readonly heartbeatProvisionedConcurrency: number;
 }
 
 export const stackValues = (stage: string, env: NodeJS.ProcessEnv = process.env): StackValues => {
@@ -450,5 +453,7 @@ export const stackValues = (stage: string, env: NodeJS.ProcessEnv = process.env)
     timestampToleranceSeconds: String(TIMESTAMP_TOLERANCE_SECONDS),
     nodeEventRuleMaxAgeSeconds: NODE_EVENT_MAX_AGE.ruleSeconds,
     nodeEventInvokeMaxAgeSeconds: NODE_EVENT_MAX_AGE.invokeSeconds,
+    routeSwitchProvisionedConcurrency: config.provisionedConcurrency.routeSwitch,
+    heartbeatProvisionedConcurrency: config.provisionedConcurrency.heartbeat,
   };
 };

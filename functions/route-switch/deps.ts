@@ -21,7 +21,11 @@ import type { RoutekeeperConfig } from '../../shared/config/schema';
 import { runUntil, stopBeforeTimeout } from '../../shared/core/stop';
 import type { SwitchCommand } from '../../shared/domain/switch/command';
 import type { SwitchOutcome } from '../../shared/domain/switch/outcomes';
-import { switchRoute } from '../../shared/domain/switch/switch-route';
+import {
+  type ReadRound,
+  startReadRound,
+  switchRoute,
+} from '../../shared/domain/switch/switch-route';
 import { capture, logger } from '../../shared/telemetry';
 
 /** Longest in-progress idempotency lock: below Lambda's first async retry (60 s). */
@@ -91,12 +95,15 @@ export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
     settings: {
       verifyBudgetMs: intEnv('VERIFY_BUDGET_MS', 10_000, env),
-      writeConcurrency: intEnv('WRITE_CONCURRENCY', 10, env),
+      writeConcurrency: intEnv('WRITE_CONCURRENCY', 20, env),
       maxRounds: 3,
     },
   };
+  // The read round of each command, started before the idempotency lock is taken (keyed by the very
+  // object Powertools hands back to the function).
+  const readRounds = new WeakMap<SwitchCommand, ReadRound>();
   const idempotent = makeIdempotentFunction(
-    (command: SwitchCommand) => switchRoute(command, switchDeps),
+    (command: SwitchCommand) => switchRoute(command, switchDeps, readRounds.get(command)),
     dynamodb,
     {
       tableName: requireEnv('IDEMPOTENCY_TABLE', env),
@@ -108,9 +115,14 @@ export const buildDeps = (env: NodeJS.ProcessEnv = process.env): RouteSwitchDeps
   return {
     config,
     // Stops (retryable, so Lambda retries the event) before the function's timeout; in-flight calls are aborted.
+    // The reads run while the lock is taken: off the critical path. A redelivery answered from the store
+    // discards them (reads change nothing).
     switchOnce: (command) =>
       runUntil(stop, async () => {
-        const outcome = await idempotent.run({ ...command });
+        const own = { ...command };
+        const reads = startReadRound(own, switchDeps);
+        if (reads !== undefined) readRounds.set(own, reads);
+        const outcome = await idempotent.run(own);
         await recordVerdict(command, outcome);
         return outcome;
       }),

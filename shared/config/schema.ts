@@ -244,6 +244,17 @@ export const RoutekeeperConfig = z
         'must be a rate expression like rate(1 minute) or rate(5 minutes)',
       )
       .default('rate(1 minute)'),
+    /**
+     * Execution environments Lambda keeps initialised for the two functions on a failover's path, so the
+     * first failover after a quiet period starts warm. Off by default: it is billed around the clock
+     * (README, Benchmarks: cost and what it saves). Events reach the functions through the provisioned alias.
+     */
+    provisionedConcurrency: z
+      .strictObject({
+        routeSwitch: z.int().min(0).max(10).default(0),
+        heartbeat: z.int().min(0).max(10).default(0),
+      })
+      .default({ routeSwitch: 0, heartbeat: 0 }),
     clusters: z.array(ClusterConfig).min(1, 'at least one cluster is required'),
   })
   .superRefine((config, ctx) => {

@@ -31,8 +31,9 @@ import { ensureTgwRoutes, withTgw } from './tgw-step';
  * Make every managed route table of the cluster VPC route the VIP to the claimant's ENI, if the claim wins,
  * and publish what happened.
  * Primary course:
- *  1. in one round, read the managed tables, the VPC's CIDR blocks (never cached) and the claimant's ENI;
- *     once the CIDR blocks and the ENI pass, fence the claim (conditional write) while the table read ends;
+ *  1. in one round, read the managed tables, the VPC's CIDR blocks (never cached) and the claimant's ENI
+ *     (startReadRound: the function starts it alongside its idempotency lock); once the CIDR blocks and
+ *     the ENI pass, fence the claim (conditional write) while the table read ends;
  *  2. plan the tables whose VIP route differs, and the Transit Gateway's static route in each of its
  *     configured route tables;
  *  3. write them (bounded concurrency), then verify by re-reading with backoff while recording the phase
@@ -49,9 +50,10 @@ import { ensureTgwRoutes, withTgw } from './tgw-step';
 export const switchRoute = async (
   command: SwitchCommand,
   deps: SwitchDeps,
+  reads?: ReadRound,
 ): Promise<SwitchOutcome> => {
   const started = deps.now().getTime();
-  const outcome = await decideAndApply(command, deps);
+  const outcome = await decideAndApply(command, deps, reads);
   const retryable = outcome.failed.filter((failure) => failure.retryable);
   if (retryable.length > 0) {
     throw new RetryableSwitchError(
@@ -71,7 +73,38 @@ export const switchRoute = async (
  */
 export const ORDER_TOKEN_FUTURE_TOLERANCE_MS = 5_000;
 
-const decideAndApply = async (command: SwitchCommand, deps: SwitchDeps): Promise<SwitchOutcome> => {
+/**
+ * The round of reads a switch starts with: the managed tables, the VPC's CIDR blocks and the claimant's
+ * ENI, in parallel. Reads change nothing, so the caller may start them before anything else it must do
+ * first (the idempotency lock): a redelivery answered from the idempotency store merely discards them.
+ * Undefined when the configuration does not know the claim (switchRoute refuses it without reading).
+ */
+export interface ReadRound {
+  readonly tables: Promise<Result<ManagedTables, AwsCallError>>;
+  readonly cidrs: Promise<Result<string[], AwsCallError>>;
+  readonly eni: Promise<Result<EniView, AwsCallError>>;
+}
+
+export const startReadRound = (command: SwitchCommand, deps: SwitchDeps): ReadRound | undefined => {
+  const found = lookup(deps.config, command.cluster, command.vip, command.node);
+  if (!found.ok) return undefined;
+  const { cluster, vip } = found;
+  return {
+    tables: attempt(
+      () => readManagedTables(deps.routes, cluster, vip, vipDestination(vip.address)),
+      toAwsCallError,
+    ),
+    cidrs: attempt(() => deps.vpcs.cidrBlocks(cluster.vpcId), toAwsCallError),
+    // The ENI of the command (resolved from the configuration, never from the event).
+    eni: attempt(() => deps.enis.describe(command.eni), toAwsCallError),
+  };
+};
+
+const decideAndApply = async (
+  command: SwitchCommand,
+  deps: SwitchDeps,
+  prefetched: ReadRound | undefined,
+): Promise<SwitchOutcome> => {
   const found = lookup(deps.config, command.cluster, command.vip, command.node);
   if (!found.ok) return refused(found.reason, found.detail);
   const ahead = command.orderToken - deps.now().getTime();
@@ -84,21 +117,19 @@ const decideAndApply = async (command: SwitchCommand, deps: SwitchDeps): Promise
   const { cluster, vip, node } = found;
   const destination = vipDestination(vip.address);
 
-  // One round of reads. The CIDR blocks and the claimant's ENI decide whether the claim may be recorded at
-  // all, so the fence moves only once they pass: a refused claim never becomes the owner drift enforces.
-  // The table read overlaps with the fence write.
-  const tablesRead = attempt(
-    () => readManagedTables(deps.routes, cluster, vip, destination),
-    toAwsCallError,
-  );
-  const [cidrs, eni] = await Promise.all([
-    attempt(() => deps.vpcs.cidrBlocks(cluster.vpcId), toAwsCallError),
-    attempt(() => deps.enis.describe(command.eni), toAwsCallError),
-  ]);
+  // One round of reads (started by the caller alongside the idempotency lock, or here). The CIDR blocks and
+  // the claimant's ENI decide whether the claim may be recorded at all, so the fence moves only once they
+  // pass: a refused claim never becomes the owner drift enforces and never fences off an older valid
+  // claim. The table read overlaps with the fence write.
+  const reads = prefetched ?? (startReadRound(command, deps) as ReadRound);
+  const [cidrs, eni] = await Promise.all([reads.cidrs, reads.eni]);
   const unsafe = checkClaim(cidrs, eni, cluster, node, vip);
   if (unsafe !== undefined) return unsafe;
 
-  const [fence, tables] = await Promise.all([deps.state.advance(command, deps.now()), tablesRead]);
+  const [fence, tables] = await Promise.all([
+    deps.state.advance(command, deps.now()),
+    reads.tables,
+  ]);
   if (!fence.accepted) {
     const recorded = `recorded claim: ${fence.current.owner} at ${fence.current.orderToken}`;
     if (decideFence(fence.current, command) === 'SplitBrainSuspected') {

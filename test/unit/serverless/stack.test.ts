@@ -334,3 +334,40 @@ describe('a Transit Gateway in a network account (clusters[].network)', () => {
     );
   });
 });
+
+describe('stackValues: provisioned concurrency', () => {
+  it('asks for none by default, so serverless creates no alias and nothing is billed', () => {
+    // Prepare
+    const path = configFile(() => {});
+    // Act
+    const values = stackValues('dev', { ROUTEKEEPER_CONFIG: path });
+    // Assess
+    expect(values.routeSwitchProvisionedConcurrency).toBe(0);
+    expect(values.heartbeatProvisionedConcurrency).toBe(0);
+  });
+
+  it('passes the configured environments of each failover function to serverless.yml', () => {
+    // Prepare
+    const path = configFile((raw) => {
+      Object.assign(raw, { provisionedConcurrency: { routeSwitch: 2, heartbeat: 1 } });
+    });
+    // Act
+    const values = stackValues('dev', { ROUTEKEEPER_CONFIG: path });
+    // Assess
+    expect(values.routeSwitchProvisionedConcurrency).toBe(2);
+    expect(values.heartbeatProvisionedConcurrency).toBe(1);
+  });
+
+  it('refuses a negative or fractional count, naming the field', () => {
+    // Prepare
+    const path = configFile((raw) => {
+      Object.assign(raw, { provisionedConcurrency: { routeSwitch: 1.5 } });
+    });
+    // Act
+    const error = packagingError(path);
+    // Assess
+    expect((error as ConfigError).problems.join('\n')).toContain(
+      'provisionedConcurrency.routeSwitch',
+    );
+  });
+});
