@@ -403,3 +403,37 @@ describe('switchRoute: a stale claim and the recorded owner', () => {
     expect(world.state.current(CLUSTER, VIP)?.phase).toBe('APPLIED');
   });
 });
+
+describe('converge: how it settles', () => {
+  it('stops re-checking once it has reconciled to the newer claim', async () => {
+    // Prepare: node1 claims again while node2's first write is in flight.
+    const world = makeWorld();
+    let landed = false;
+    world.routes.beforeWrite = async () => {
+      if (landed) return;
+      landed = true;
+      await world.state.advance(claim(NODE1, 3_000), world.clock.now());
+    };
+    // Act
+    const outcome = await switchRoute(claim(NODE2, 2_000), world.deps);
+    // Assess: one read before the writes, one verify read per round, and two rounds (its own, the reconcile).
+    expect(outcome).toMatchObject({ owner: 'node1', kind: 'Switched' });
+    expect(reads(world, 'byIds')).toBe(3);
+  });
+
+  it('lists the changed tables in order, whatever round wrote them', async () => {
+    // Prepare: RTB1 is already on node2; while RTB2 is written, another writer moves RTB1 back to node1.
+    const world = makeWorld();
+    world.routes.addTable(RTB1, VPC, DESTINATION, { eniId: NODE2.eni, state: 'active' });
+    world.routes.beforeWrite = (write) => {
+      if (write.routeTableId === RTB2) {
+        world.routes.addTable(RTB1, VPC, DESTINATION, { eniId: NODE1.eni, state: 'active' });
+      }
+    };
+    // Act
+    const outcome = await switchRoute(claim(NODE2, 2_000), world.deps);
+    // Assess: RTB2 was written in the first round, RTB1 in the second.
+    expect(world.routes.writes.map((w) => w.routeTableId)).toEqual([RTB2, RTB1]);
+    expect(outcome.changed).toEqual([RTB1, RTB2]);
+  });
+});
