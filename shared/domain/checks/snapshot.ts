@@ -117,7 +117,8 @@ export interface Snapshot {
 export const dxKey = (dxGatewayId: string, transitGatewayId: string): string =>
   `${dxGatewayId}/${transitGatewayId}`;
 
-export type ProbeVerdict = 'allowed' | 'denied' | 'ignored' | 'error';
+/** `unsupported`: the endpoint answered with something that is not an EC2 answer (an emulator without the call). */
+export type ProbeVerdict = 'allowed' | 'denied' | 'ignored' | 'unsupported' | 'error';
 
 /** One DryRun permission probe (doctor only). */
 export interface PermissionProbe {
