@@ -63,12 +63,9 @@ export const playDemo = async (
 
   const keys = { node1: generateNodeKey('node1'), node2: generateNodeKey('node2') };
   const { scenario, bundle } = await step(
-    "0. build the guide's topology (TGW + attachment + static VIP route, VPC A with node1/node2 in two AZs, VPC B with the same VIP), keys, bus",
+    "0. deploy routekeeper's packaged stack (tables, bus, rules), build the guide's topology (TGW + attachment + static VIP route, VPC A with node1/node2 in two AZs, VPC B with the same VIP), keys",
     async () => ({
       scenario: await openScenario(endpoint, {
-        bus: 'routekeeper-demo',
-        tables: 'demo',
-        resultsTap: true,
         cluster: {
           driftMode: 'repair',
           thresholds: { repairGraceSeconds: 1 },

@@ -173,6 +173,46 @@ const download = async (clients: StackClients, fn: DeployedFunction, root: strin
   return dir;
 };
 
+export interface RuleQueue {
+  readonly rule: DeployedRule;
+  readonly queueUrl: string;
+  /** Put the deployed function target back on the rule and delete the queue. */
+  restore(): Promise<void>;
+}
+
+/**
+ * Deliver a deployed rule's events to an SQS queue instead of its function: the queue `<rule>-local` as
+ * the rule's target in place of the function's. moto answers PutEvents with HTTP 500 when a rule's Lambda
+ * target cannot run (no Docker), so the function target is off the rule until restore().
+ */
+export const feedRuleToQueue = async (
+  clients: StackClients,
+  rule: DeployedRule,
+): Promise<RuleQueue> => {
+  const queueUrl = (
+    await clients.sqs.send(new CreateQueueCommand({ QueueName: `${rule.name}-local` }))
+  ).QueueUrl as string;
+  const queueArn = (
+    await clients.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+    )
+  ).Attributes?.QueueArn;
+  const on = { Rule: rule.name, EventBusName: rule.busName };
+  await clients.events.send(new RemoveTargetsCommand({ ...on, Ids: [rule.target.Id ?? ''] }));
+  await clients.events.send(
+    new PutTargetsCommand({ ...on, Targets: [{ Id: TARGET_ID, Arn: queueArn }] }),
+  );
+  return {
+    rule,
+    queueUrl,
+    restore: async () => {
+      await clients.events.send(new RemoveTargetsCommand({ ...on, Ids: [TARGET_ID] }));
+      await clients.events.send(new PutTargetsCommand({ ...on, Targets: [rule.target] }));
+      await clients.sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl }));
+    },
+  };
+};
+
 export const startRunner = async (
   stack: DeployedStack,
   clients: StackClients,
@@ -284,34 +324,9 @@ export const startRunner = async (
 
   // Pattern rules: an SQS target each, read by a poller that invokes the rule's function.
   let stopping = false;
-  const taps: { rule: DeployedRule; queueUrl: string }[] = [];
-  for (const rule of stack.rules.filter((r) => r.eventPattern !== undefined)) {
-    const queueUrl = (
-      await clients.sqs.send(new CreateQueueCommand({ QueueName: `${rule.name}-local` }))
-    ).QueueUrl as string;
-    const queueArn = (
-      await clients.sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
-      )
-    ).Attributes?.QueueArn;
-    // The runner stands in for Lambda: moto answers PutEvents with HTTP 500 when a rule's Lambda target
-    // cannot run (no Docker), so the function target is off the rule while the runner runs.
-    await clients.events.send(
-      new RemoveTargetsCommand({
-        Rule: rule.name,
-        EventBusName: rule.busName,
-        Ids: [rule.target.Id ?? ''],
-      }),
-    );
-    taps.push({ rule, queueUrl });
-    await clients.events.send(
-      new PutTargetsCommand({
-        Rule: rule.name,
-        EventBusName: rule.busName,
-        Targets: [{ Id: TARGET_ID, Arn: queueArn }],
-      }),
-    );
-  }
+  const taps: RuleQueue[] = [];
+  for (const rule of stack.rules.filter((r) => r.eventPattern !== undefined))
+    taps.push(await feedRuleToQueue(clients, rule));
   const pollers = taps.map(async ({ rule, queueUrl }) => {
     const fn = functionOf(rule);
     while (!stopping) {
@@ -372,25 +387,7 @@ export const startRunner = async (
       stopping = true;
       for (const timer of timers) clearInterval(timer);
       await Promise.allSettled(pollers);
-      await Promise.allSettled(
-        taps.map(async ({ rule, queueUrl }) => {
-          await clients.events.send(
-            new RemoveTargetsCommand({
-              Rule: rule.name,
-              EventBusName: rule.busName,
-              Ids: [TARGET_ID],
-            }),
-          );
-          await clients.events.send(
-            new PutTargetsCommand({
-              Rule: rule.name,
-              EventBusName: rule.busName,
-              Targets: [rule.target],
-            }),
-          );
-          await clients.sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl }));
-        }),
-      );
+      await Promise.allSettled(taps.map((tap) => tap.restore()));
       await Promise.all([...environments.values()].map((e) => e.stop()));
       rmSync(root, { recursive: true, force: true });
     },
