@@ -468,3 +468,30 @@ export const readStack = async (
 
 /** The account from the stack's ARN (`arn:aws:cloudformation:<region>:<account>:stack/...`). */
 const accountOf = (stack: Stack): string => stack.StackId?.split(':')[4] ?? '';
+
+/**
+ * The environment the deployed functions share, merged (tables, bus, settings), without the Powertools
+ * logging settings: for running the handlers in-process with the stack's names.
+ */
+export const stackEnvironment = (stack: DeployedStack): Record<string, string> =>
+  Object.fromEntries(
+    stack.functions
+      .flatMap((fn) => Object.entries(fn.environment))
+      .filter(([key]) => !key.startsWith('POWERTOOLS_')),
+  );
+
+/** The deployed tables, by the environment variable the functions read each from. */
+export const stackTables = (stack: DeployedStack) => {
+  const env = stackEnvironment(stack);
+  const name = (variable: string) => {
+    const table = env[variable];
+    if (table === undefined) throw new DeployError(`no function of the stack has ${variable}`);
+    return table;
+  };
+  return {
+    state: name('STATE_TABLE'),
+    idempotency: name('IDEMPOTENCY_TABLE'),
+    dedupe: name('DEDUPE_TABLE'),
+    liveness: name('LIVENESS_TABLE'),
+  };
+};

@@ -16,7 +16,14 @@ import { instrument } from '../shared/telemetry';
 import { CLUSTER, REGION, type Topology, topologyConfig } from './guide';
 import { type ProcessResult, runBundle } from './lk-notify';
 import { feedRuleToQueue } from './local-runner';
-import { type DeployedStack, deployStack, packageStack, stackClients } from './local-stack';
+import {
+  type DeployedStack,
+  deployStack,
+  packageStack,
+  stackClients,
+  stackEnvironment,
+  stackTables,
+} from './local-stack';
 import type { Tables } from './tables';
 import {
   type AwsClients,
@@ -93,18 +100,8 @@ export const openScenario = async (
   };
   const nodesTap = await feedRuleToQueue(stackApi, ruleOf('heartbeat'));
   const switchTap = await feedRuleToQueue(stackApi, ruleOf('routeSwitch'));
-  // Logging stays as this process has it (the demo and the tests quiet it).
-  const deployed = Object.fromEntries(
-    ['drift', 'heartbeat', 'routeSwitch']
-      .flatMap((name) => Object.entries(fn(name).environment))
-      .filter(([key]) => !key.startsWith('POWERTOOLS_')),
-  );
-  const tables: Tables = {
-    state: deployed.STATE_TABLE ?? '',
-    idempotency: deployed.IDEMPOTENCY_TABLE ?? '',
-    dedupe: deployed.DEDUPE_TABLE ?? '',
-    liveness: deployed.LIVENESS_TABLE ?? '',
-  };
+  const deployed = stackEnvironment(stack);
+  const tables: Tables = stackTables(stack);
   const configPath = join(mkdtempSync(join(tmpdir(), 'routekeeper-scenario-')), 'routekeeper.json');
   writeFileSync(
     configPath,
