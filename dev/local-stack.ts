@@ -45,8 +45,11 @@ const ROOT = resolve(__dirname, '..');
 export const LOCAL_STAGE = 'dev';
 /** serverless' stack name: `<service>-<stage>`. */
 export const STACK_NAME = `routekeeper-${LOCAL_STAGE}`;
-/** Where `serverless package` puts the templates and zips by default. */
-export const PACKAGE_DIR = join(ROOT, '.serverless');
+/**
+ * Where the package goes: not `.serverless/` (the default), which `serverless invoke local` and other
+ * framework commands clear while a test or `npm run local` still deploys from it.
+ */
+export const PACKAGE_DIR = join(ROOT, '.routekeeper', 'package');
 
 const CREATE_TEMPLATE = 'cloudformation-template-create-stack.json';
 const UPDATE_TEMPLATE = 'cloudformation-template-update-stack.json';

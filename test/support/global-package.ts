@@ -1,7 +1,7 @@
 import { packageStack } from '../../dev/local-stack';
 
 /**
- * The stack packaged once per integration run (`serverless package --stage dev` into .serverless/, skipped
+ * The stack packaged once per integration run (`serverless package --stage dev` into .routekeeper/package/, skipped
  * when a hash of its sources matches the last package): the tests deploy this package to the emulator
  * (dev/local-stack.ts) instead of restating its tables, bus and rules.
  */
