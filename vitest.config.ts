@@ -22,7 +22,11 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           setupFiles: ['test/support/setup-env.ts'],
-          globalSetup: ['test/support/global-build.ts', 'test/support/global-moto.ts'],
+          globalSetup: [
+            'test/support/global-build.ts',
+            'test/support/global-package.ts',
+            'test/support/global-moto.ts',
+          ],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

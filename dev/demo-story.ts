@@ -6,11 +6,11 @@
  * target per function). Each step checks what it did; the story returns the steps and their verdicts.
  */
 
-import { generateKeyPairSync } from 'node:crypto';
 import { DeleteRouteCommand, ReplaceRouteCommand } from '@aws-sdk/client-ec2';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { VIP } from './guide';
 import { buildBundle } from './lk-notify';
+import { generateNodeKey, keyDocument } from './node-keys';
 import {
   allRoutesOn,
   deliverNodeEvents,
@@ -35,20 +35,6 @@ export interface DemoRun {
   readonly steps: Step[];
   readonly scenario: Scenario;
 }
-
-interface NodeKey {
-  readonly kid: string;
-  readonly privateKey: string;
-  readonly publicKey: string;
-}
-
-/** A fresh Ed25519 key per node: the node keeps the private seed, routekeeper trusts the public key. */
-const generateNodeKey = (node: string): NodeKey => {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const seed = privateKey.export({ format: 'jwk' }).d as string;
-  const raw = publicKey.export({ format: 'jwk' }).x as string;
-  return { kid: `${node}.demo`, privateKey: seed, publicKey: raw };
-};
 
 /**
  * Play the story on the emulator at `endpoint`; `print` receives every line the demo shows, `steps` each
@@ -77,12 +63,9 @@ export const playDemo = async (
 
   const keys = { node1: generateNodeKey('node1'), node2: generateNodeKey('node2') };
   const { scenario, bundle } = await step(
-    "0. build the guide's topology (TGW + attachment + static VIP route, VPC A with node1/node2 in two AZs, VPC B with the same VIP), keys, bus",
+    "0. deploy routekeeper's packaged stack (tables, bus, rules), build the guide's topology (TGW + attachment + static VIP route, VPC A with node1/node2 in two AZs, VPC B with the same VIP), keys",
     async () => ({
       scenario: await openScenario(endpoint, {
-        bus: 'routekeeper-demo',
-        tables: 'demo',
-        resultsTap: true,
         cluster: {
           driftMode: 'repair',
           thresholds: { repairGraceSeconds: 1 },
@@ -112,13 +95,7 @@ export const playDemo = async (
 
   const send = async (node: 'node1' | 'node2', args: readonly string[]) => {
     const key = keys[node];
-    const result = await lkNotify(
-      scenario,
-      bundle,
-      node,
-      JSON.stringify({ keys: [{ kid: key.kid, alg: 'v1a', privateKey: key.privateKey }] }),
-      args,
-    );
+    const result = await lkNotify(scenario, bundle, node, keyDocument(key), args);
     if (result.code !== 0)
       throw new Error(`lk-notify ${args[0]} exited ${result.code}: ${result.stderr}`);
     return result;

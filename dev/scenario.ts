@@ -15,47 +15,53 @@ import type { SwitchOutcome } from '../shared/domain/switch/outcomes';
 import { instrument } from '../shared/telemetry';
 import { CLUSTER, REGION, type Topology, topologyConfig } from './guide';
 import { type ProcessResult, runBundle } from './lk-notify';
-import { createTables, type Tables } from './tables';
+import { feedRuleToQueue } from './local-runner';
+import {
+  type DeployedStack,
+  deployStack,
+  packageStack,
+  stackClients,
+  stackEnvironment,
+  stackTables,
+} from './local-stack';
+import type { Tables } from './tables';
 import {
   type AwsClients,
   buildTopology,
   type CapturedEvent,
-  createBusTap,
   drain,
   emulatorClients,
   vipTargets,
 } from './topology';
 
 /**
- * The steps the demo and the integration tests share: the guide's topology on an emulator with the tables,
- * the routekeeper bus and a tap (a rule with an SQS target) per function, the functions in-process with
- * their real adapters, and the moves of the story: lk-notify sends, the bus delivers, doctor reads.
+ * The steps the demo and the integration tests share: routekeeper's packaged stack deployed to the
+ * emulator (its tables, bus, rules: dev/local-stack.ts), the guide's topology (the customer's resources),
+ * each deployed rule feeding an SQS queue, the functions in-process with their real adapters and the
+ * environment the deployed functions have, and the moves of the story: lk-notify sends, the bus delivers,
+ * doctor reads.
  */
 
 type ClusterInput = RoutekeeperConfigInput['clusters'][number];
 
 export interface ScenarioOptions {
-  /** The routekeeper bus; also names the taps' queues and rules. */
-  readonly bus: string;
-  /** Table name prefix. */
-  readonly tables: string;
   /** Cluster fields over the topology's configuration (signing, drift mode, thresholds). */
   readonly cluster?: Partial<ClusterInput>;
-  /** Also capture Route Switch Completed / Failed and Route Drift Detected (slower: moto delivers each). */
-  readonly resultsTap?: boolean;
   readonly verifyBudgetMs?: number;
 }
 
 export interface Scenario {
   readonly endpoint: string;
   readonly aws: AwsClients;
+  readonly stack: DeployedStack;
   readonly topology: Topology;
   readonly tables: Tables;
   readonly bus: string;
   readonly configPath: string;
   /** What the functions (and doctor) see: the emulator as every endpoint, the tables, the bus. */
   readonly env: NodeJS.ProcessEnv;
-  readonly queues: { readonly nodes: string; readonly switches: string; readonly results?: string };
+  /** The queues the deployed heartbeat and routeSwitch rules deliver to. */
+  readonly queues: { readonly nodes: string; readonly switches: string };
   readonly heartbeat: (event: unknown) => Promise<IngestOutcome>;
   readonly routeSwitch: (event: unknown) => Promise<SwitchOutcome>;
   readonly drift: ReturnType<typeof makeDriftHandler>;
@@ -77,43 +83,38 @@ export const openScenario = async (
   options: ScenarioOptions,
 ): Promise<Scenario> => {
   const aws = emulatorClients(endpoint);
+  const stackApi = stackClients(endpoint, REGION);
+  const stack = await deployStack(stackApi, (await packageStack()).dir);
   const topology = await buildTopology(aws.ec2);
-  const tables = await createTables(aws.dynamodb, options.tables);
-  const nodesTap = await createBusTap(
-    aws,
-    options.bus,
-    ['LifeKeeper Failover', 'LifeKeeper Heartbeat'],
-    'heartbeat-fn',
-  );
-  const switchTap = await createBusTap(
-    aws,
-    options.bus,
-    ['Route Switch Requested'],
-    'routeswitch-fn',
-  );
-  const resultsTap = options.resultsTap
-    ? await createBusTap(
-        aws,
-        options.bus,
-        ['Route Switch Completed', 'Route Switch Failed', 'Route Drift Detected'],
-        'results',
-      )
-    : undefined;
+  const fn = (name: string) => {
+    const found = stack.functions.find((f) => f.name === name);
+    if (!found) throw new Error(`the stack has no function ${name}`);
+    return found;
+  };
+  const ruleOf = (name: string) => {
+    const rule = stack.rules.find(
+      (r) => r.eventPattern !== undefined && r.functionName === fn(name).functionName,
+    );
+    if (!rule) throw new Error(`the stack has no rule for ${name}`);
+    return rule;
+  };
+  const nodesTap = await feedRuleToQueue(stackApi, ruleOf('heartbeat'));
+  const switchTap = await feedRuleToQueue(stackApi, ruleOf('routeSwitch'));
+  const deployed = stackEnvironment(stack);
+  const tables: Tables = stackTables(stack);
   const configPath = join(mkdtempSync(join(tmpdir(), 'routekeeper-scenario-')), 'routekeeper.json');
   writeFileSync(
     configPath,
     JSON.stringify(topologyConfig(topology, {}, options.cluster ?? {}), null, 2),
   );
   process.env.AWS_ENDPOINT_URL = endpoint;
+  // The deployed functions' environment (tables, bus, settings), the emulator's configuration instead of
+  // the packaged one, and a shorter verify budget for the emulator.
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...deployed,
     AWS_REGION: REGION,
     ROUTEKEEPER_CONFIG: configPath,
-    STATE_TABLE: tables.state,
-    IDEMPOTENCY_TABLE: tables.idempotency,
-    DEDUPE_TABLE: tables.dedupe,
-    LIVENESS_TABLE: tables.liveness,
-    EVENT_BUS_NAME: options.bus,
     VERIFY_BUDGET_MS: String(options.verifyBudgetMs ?? 3_000),
   };
   const heartbeat = instrument(makeHeartbeatHandler(buildHeartbeatDeps(env)));
@@ -121,16 +122,13 @@ export const openScenario = async (
   return {
     endpoint,
     aws,
+    stack,
     topology,
     tables,
-    bus: options.bus,
+    bus: stack.busName,
     configPath,
     env,
-    queues: {
-      nodes: nodesTap.queueUrl,
-      switches: switchTap.queueUrl,
-      ...(resultsTap === undefined ? {} : { results: resultsTap.queueUrl }),
-    },
+    queues: { nodes: nodesTap.queueUrl, switches: switchTap.queueUrl },
     heartbeat: (event) => heartbeat(event, lambdaContext('heartbeat')),
     routeSwitch: (event) => routeSwitch(event, lambdaContext('routeSwitch')),
     drift: makeDriftHandler(buildDriftDeps(env)),

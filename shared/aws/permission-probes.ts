@@ -10,7 +10,8 @@ import type { PermissionProbe } from '../domain/checks/snapshot';
 /**
  * DryRun probes of the route writes: EC2 answers `DryRunOperation` when the caller may make the call and
  * `UnauthorizedOperation` when not, without changing anything. A call that succeeds means the endpoint
- * ignored DryRun (moto does): reported as such, never as allowed.
+ * ignored DryRun (moto does): reported as such, never as allowed; an answer that is not EC2's means the
+ * endpoint does not implement the call (moto's ReplaceTransitGatewayRoute): "not emulated".
  */
 export const makeProbeRoutes =
   (ec2: EC2Client, tgwClientOf: (routeTableId: string) => EC2Client = () => ec2): ProbeRoutes =>
@@ -58,6 +59,10 @@ const probe = async (ec2: EC2Client, plan: ProbePlan): Promise<PermissionProbe> 
       return { ...base, verdict: 'allowed', detail: 'DryRunOperation' };
     if (failure.code === 'UnauthorizedOperation' || failure.code === 'AccessDenied')
       return { ...base, verdict: 'denied', detail: failure.message };
+    // The SDK could not read the answer as EC2's (moto answers ReplaceTransitGatewayRoute with an HTML
+    // error page): the endpoint does not implement the call; nothing is known about the permission.
+    if (/Deserialization error/.test(failure.message))
+      return { ...base, verdict: 'unsupported', detail: failure.message.split('\n')[0] ?? '' };
     return { ...base, verdict: 'error', detail: failure.message };
   }
 };

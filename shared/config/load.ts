@@ -71,5 +71,13 @@ export const loadConfigFromEnv = (
       [`${CONFIG_ENV} missing`],
     );
   }
-  return loadConfigFile(path, env.LAMBDA_TASK_ROOT ?? process.cwd());
+  return loadConfigFile(path, configBase(env));
 };
+
+/**
+ * What a relative ROUTEKEEPER_CONFIG is relative to: the task root in Lambda (where the file is packaged);
+ * under `serverless invoke local` (IS_LOCAL), which sets a fake LAMBDA_TASK_ROOT (/var/task) and runs the
+ * bundle from `.esbuild/.build`, the directory the command was started in (PWD): the project.
+ */
+export const configBase = (env: NodeJS.ProcessEnv = process.env): string =>
+  env.IS_LOCAL === 'true' ? (env.PWD ?? process.cwd()) : (env.LAMBDA_TASK_ROOT ?? process.cwd());

@@ -277,7 +277,7 @@ describe('routekeeper doctor on the guide topology (emulator)', () => {
       MOTO_CANNOT,
       'routekeeper.permissions DryRunIgnored unknown',
       'routekeeper.permissions DryRunIgnored unknown',
-      'routekeeper.permissions ProbeFailed unknown',
+      'routekeeper.permissions ProbeNotEmulated unknown',
     ]);
     expect(code).toBe(3);
     expect(await vipTargets(world.aws.ec2, world.topology.routeTables)).toEqual(before);

@@ -21,17 +21,22 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CLUSTER, type Topology, topologyConfig, VIP } from '../../dev/guide';
-import { createTables, type Tables } from '../../dev/tables';
+import { stackEnvironment, stackTables } from '../../dev/local-stack';
+import type { Tables } from '../../dev/tables';
 import { type AwsClients, buildTopology, createBusTap, vipTargets } from '../../dev/topology';
 import { buildDeps } from '../../functions/route-switch/deps';
 import { makeHandler } from '../../functions/route-switch/handler';
 import type { SwitchOutcome } from '../../shared/domain/switch/outcomes';
 import { COMPLETED, FAILED } from '../../shared/events/route-switch-result';
 import { instrument } from '../../shared/telemetry';
-import { clients, emulatorEnv, resetEmulator, writeConfig } from '../support/emulator';
+import {
+  clients,
+  deployedStack,
+  emulatorEnv,
+  resetEmulator,
+  writeConfig,
+} from '../support/emulator';
 import { lambdaContext, switchRequestEvent } from '../support/events';
-
-const BUS = 'routekeeper-it';
 
 interface World {
   aws: AwsClients;
@@ -43,15 +48,15 @@ interface World {
 
 const setUp = async (vip: Parameters<typeof topologyConfig>[1] = {}): Promise<World> => {
   await resetEmulator();
+  const stack = await deployedStack();
   const aws = clients();
   const topology = await buildTopology(aws.ec2);
-  const tables = await createTables(aws.dynamodb, 'it');
-  const tap = await createBusTap(aws, BUS, [COMPLETED, FAILED]);
+  const tables = stackTables(stack);
+  // An observer of the results on the deployed bus (the stack has no rule for them).
+  const tap = await createBusTap(aws, stack.busName, [COMPLETED, FAILED]);
   const env = emulatorEnv({
+    ...stackEnvironment(stack),
     ROUTEKEEPER_CONFIG: writeConfig(topologyConfig(topology, vip)),
-    STATE_TABLE: tables.state,
-    IDEMPOTENCY_TABLE: tables.idempotency,
-    EVENT_BUS_NAME: BUS,
     VERIFY_BUDGET_MS: '2000',
   });
   const handler = instrument(makeHandler(buildDeps(env)));

@@ -2,6 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import { REGION } from '../../dev/guide';
+import { type DeployedStack, deployStack, stackClients } from '../../dev/local-stack';
 import { emulatorClients } from '../../dev/topology';
 
 /** Integration tests: clients and environment pointing at the shared moto_server; reset per test. */
@@ -13,6 +15,13 @@ export const resetEmulator = async (): Promise<void> => {
 };
 
 export const clients = () => emulatorClients(motoUrl());
+
+/**
+ * routekeeper's packaged stack (packaged once per run by global-package.ts) deployed to the emulator: its
+ * tables, bus, rules and queues, never restated by a test. Reset the emulator first.
+ */
+export const deployedStack = (): Promise<DeployedStack> =>
+  deployStack(stackClients(motoUrl(), REGION));
 
 /** Write a configuration to a temporary file and return its path (what ROUTEKEEPER_CONFIG points at). */
 export const writeConfig = (config: unknown): string => {

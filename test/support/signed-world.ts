@@ -1,12 +1,14 @@
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CLUSTER, REGION, type Topology } from '../../dev/guide';
+import { LOCAL_STAGE } from '../../dev/local-stack';
 import { openScenario, type Scenario } from '../../dev/scenario';
 import type { Tables } from '../../dev/tables';
 import type { AwsClients } from '../../dev/topology';
 import { motoUrl, resetEmulator } from './emulator';
 import { vectorKeyEntries } from './lkrc';
 
-export const BUS = 'routekeeper-it';
+/** The deployed stack's bus (`routekeeper-<stage>`). */
+export const BUS = `routekeeper-${LOCAL_STAGE}`;
 export const KEY_PATH = `/routekeeper/it/${CLUSTER}/keys`;
 
 /** Every verification key of the vectors under the SSM path: HMAC secrets as SecureString. */
@@ -48,8 +50,6 @@ export const signedWorld = async (
 ): Promise<SignedWorld> => {
   await resetEmulator();
   const scenario = await openScenario(motoUrl(), {
-    bus: BUS,
-    tables: 'it',
     cluster: { signing },
     verifyBudgetMs: 2_000,
   });

@@ -34,6 +34,14 @@ export const checkPermissions = (
             `${what}: the endpoint ran the call instead of answering DryRunOperation (an emulator?); ${p.detail}`,
             { ...on, fix: 'Run doctor against real AWS to probe permissions' },
           );
+        case 'unsupported':
+          return unknown(
+            'routekeeper.permissions',
+            cluster.name,
+            'ProbeNotEmulated',
+            `${what}: not emulated: the endpoint does not implement ec2:${p.action}; ${p.detail}`,
+            { ...on, fix: `Run doctor against real AWS to probe ec2:${p.action}` },
+          );
         default:
           return unknown(
             'routekeeper.permissions',

@@ -139,7 +139,8 @@ export const sideRead = <T>(
   cluster: { readonly network?: { readonly roleArn: string } },
 ): Read<T> => reads[networkSide(cluster)] ?? failed('not read');
 
-export type ProbeVerdict = 'allowed' | 'denied' | 'ignored' | 'error';
+/** `unsupported`: the endpoint answered with something that is not an EC2 answer (an emulator without the call). */
+export type ProbeVerdict = 'allowed' | 'denied' | 'ignored' | 'unsupported' | 'error';
 
 /** One DryRun permission probe (doctor only). */
 export interface PermissionProbe {

@@ -97,6 +97,31 @@ describe('DryRun permission probes', () => {
       'routekeeper.permissions ProbeFailed unknown',
     ]);
   });
+
+  it('reports a call the endpoint does not implement (an HTML answer) as not emulated, not as a missing permission', async () => {
+    // Prepare: what the SDK throws for moto's HTML error page
+    ec2.on(ReplaceRouteCommand).rejects(ec2Error('DryRunOperation', 412));
+    ec2
+      .on(ReplaceTransitGatewayRouteCommand)
+      .rejects(
+        Object.assign(
+          new Error(
+            '@aws-sdk XML parse error: mismatched tags <html> and </title>.\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.',
+          ),
+          { $metadata: { httpStatusCode: 500 } },
+        ),
+      );
+    // Act
+    const probes = await probe();
+    const report = await checkAccount(healthyAccount(), accountConfig(), undefined, ok(probes));
+    // Assess
+    expect(probes.map((p) => p.verdict)).toEqual(['allowed', 'unsupported']);
+    expect(findings(report)).toEqual(['routekeeper.permissions ProbeNotEmulated unknown']);
+    const result = report.results.find((r) => r.code === 'ProbeNotEmulated');
+    expect(result?.evidence).toContain('not emulated');
+    expect(result?.fix).toBe('Run doctor against real AWS to probe ec2:ReplaceTransitGatewayRoute');
+    expect(result?.fix).not.toMatch(/grant|allow/i);
+  });
 });
 
 describe('DryRun probes of a Transit Gateway in a network account', () => {

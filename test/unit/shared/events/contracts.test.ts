@@ -19,6 +19,7 @@ const load = (name: string): Record<string, unknown> =>
 const DETAIL_SCHEMAS: Record<string, z.ZodType> = {
   'route-switch-requested.v1.json': RouteSwitchRequested,
   'route-switch-result.v1.json': RouteSwitchResult,
+  'route-switch-failed.v1.json': RouteSwitchResult,
   'route-drift-detected.v1.json': RouteDriftDetected,
 };
 
@@ -31,6 +32,7 @@ describe('event contract fixtures', () => {
       'lifekeeper-failover.v1.json',
       'lifekeeper-heartbeat.v1.json',
       'route-drift-detected.v1.json',
+      'route-switch-failed.v1.json',
       'route-switch-requested.v1.json',
       'route-switch-result.v1.json',
       'scheduled-drift.v1.json',
