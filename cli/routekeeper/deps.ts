@@ -4,6 +4,7 @@ import {
   makeDynamoDbClient,
   makeEc2ReadClient,
 } from '../../shared/aws/clients';
+import { makeMaintenanceStore } from '../../shared/aws/maintenance';
 import { makeProbeRoutes } from '../../shared/aws/permission-probes';
 import { readSnapshot } from '../../shared/aws/snapshot';
 import {
@@ -34,6 +35,7 @@ export const buildDoctorDeps = (options: DoctorOptions): DoctorDeps => {
     records: makeVipRecordReader(documents, options.stateTable),
     liveness: makeLiveness(documents, options.livenessTable),
     history: makeTargetHistoryStore(documents, options.stateTable),
+    maintenance: makeMaintenanceStore(documents, options.stateTable),
     ...(options.probes
       ? {
           probe: (plans) => {

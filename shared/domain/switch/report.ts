@@ -30,6 +30,7 @@ export const resultEvent = (
       ? {}
       : { transitGateway: `${outcome.tgw.finding}/${outcome.tgw.action}` }),
     ...(outcome.detail === undefined ? {} : { detail: outcome.detail }),
+    ...(command.initiatedBy === undefined ? {} : { initiatedBy: { ...command.initiatedBy } }),
     durationMs,
   },
 });
