@@ -1,136 +1,48 @@
-import { parseArgs } from 'node:util';
-import { CONFIG_ENV, loadConfigFile, stageConfigPath } from '../../shared/config/load';
-import { ConfigError } from '../../shared/config/schema';
-import { runUntil } from '../../shared/core/stop';
-import { runDoctor } from '../../shared/domain/checks/doctor';
-import { selectClusters } from '../../shared/domain/checks/run';
-import { summarise } from '../../shared/domain/checks/types';
-import { buildDoctorDeps } from './deps';
-import { formatText, toJson } from './format';
+import { type Command, type Io, processIo } from './common';
+import { doctor } from './doctor';
+import { init } from './init';
+import { pause, resume } from './pause';
+import { status } from './status';
+import { switchCommand } from './switch';
 
-/** Long enough for a few hundred route tables on a slow link; a stalled endpoint cannot hold the doctor longer. */
-export const DEFAULT_TIMEOUT_SECONDS = 120;
-
-export const USAGE = `Usage: routekeeper doctor [options]
-
-Checks every condition the LifeKeeper route-table scenario needs (Direct Connect -> Transit Gateway ->
-VPC route tables -> node ENIs) once, read-only, and prints a report grouped along the traffic path:
-✓ pass, ✗ fail, ? unknown (could not be determined), each with its evidence and a one-line fix.
-
-Options:
-  --config <file>       configuration file (default: $${CONFIG_ENV}, else config/routekeeper.<stage>.json)
-  --stage <stage>       stage whose configuration and state table to use (default: dev)
-  --cluster <name>      check only this cluster
-  --state-table <name>  routekeeper's state table (default: $STATE_TABLE, else routekeeper-<stage>-state)
-  --liveness-table <name>  node liveness table (default: $LIVENESS_TABLE, else routekeeper-<stage>-liveness)
-  --json                print the report as JSON on stdout (format: docs/operations.md)
-  --no-probes           skip the DryRun permission probes of ReplaceRoute / ReplaceTransitGatewayRoute
-  --quiet               no progress output on stderr
-  --timeout <seconds>   stop after this long, whatever AWS does (default ${DEFAULT_TIMEOUT_SECONDS}; each AWS call
-                        also gives up after 2 s to connect, 5 s to answer, 3 attempts)
-  -h, --help            show this help
-
-Exit codes: 0 every check passed, 1 at least one check failed, 2 usage or configuration error,
-3 nothing failed but some checks are unknown (not verified), 4 not finished within --timeout.
-Progress goes to stderr; the report to stdout.
-AWS credentials and region come from the usual AWS SDK sources; AWS_ENDPOINT_URL points at an emulator.
-`;
-
-export interface Io {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-  readonly env: NodeJS.ProcessEnv;
-}
-
-const processIo: Io = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-  env: process.env,
+/** Each subcommand lives in its own module; this table is the whole dispatch. */
+const COMMANDS: Readonly<Record<string, Command>> = {
+  init,
+  status,
+  switch: switchCommand,
+  pause,
+  resume,
+  doctor,
 };
+
+export const USAGE = `Usage: routekeeper <command> [options]   (routekeeper <command> --help for its options)
+
+Commands:
+  init      discover a cluster's route tables, Transit Gateway route and node ENIs; write its configuration
+  status    who owns each VIP and where every route points, at a glance (read-only)
+  switch    move a VIP to another node by hand, through the same fence as a LifeKeeper claim (audited)
+  pause     maintenance mode: drift reports but does not repair (LifeKeeper claims still apply)
+  resume    end maintenance mode
+  doctor    check every condition the route-table scenario needs, once, read-only
+
+Exit codes: 2 usage or configuration error, 4 not finished within --timeout; the others per command.
+`;
 
 /** `routekeeper <command>`: returns the exit code. */
 export const main = async (argv: readonly string[], io: Io = processIo): Promise<number> => {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    io.err(`routekeeper: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
+  const [name, ...rest] = argv;
+  if (name === '-h' || name === '--help') {
     io.out(USAGE);
     return 0;
   }
-  if (positionals[0] !== 'doctor' || positionals.length > 1) {
-    io.err(`routekeeper: unknown command "${positionals.join(' ')}"\n\n${USAGE}`);
+  if (name === undefined) {
+    io.err(USAGE);
     return 2;
   }
-  const timeoutSeconds = Number(values.timeout ?? DEFAULT_TIMEOUT_SECONDS);
-  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 3_600) {
-    io.err(`routekeeper: --timeout must be a whole number of seconds from 1 to 3600\n\n${USAGE}`);
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    io.err(`routekeeper: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
-  const stage = values.stage ?? 'dev';
-  let config: ReturnType<typeof loadConfigFile>;
-  try {
-    config = loadConfigFile(values.config ?? io.env[CONFIG_ENV] ?? stageConfigPath(stage));
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.err(`routekeeper: ${error.message}\n`);
-    return 2;
-  }
-  const clusters = selectClusters(config, values.cluster);
-  if (clusters.length === 0) {
-    io.err(`routekeeper: cluster "${values.cluster}" is not configured\n`);
-    return 2;
-  }
-  const progress = values.quiet ? () => undefined : (m: string) => io.err(`doctor: ${m}\n`);
-  const deps = buildDoctorDeps({
-    config,
-    stateTable: values['state-table'] ?? io.env.STATE_TABLE ?? `routekeeper-${stage}-state`,
-    livenessTable:
-      values['liveness-table'] ?? io.env.LIVENESS_TABLE ?? `routekeeper-${stage}-liveness`,
-    probes: !values['no-probes'],
-    progress,
-  });
-  const stop = AbortSignal.timeout(timeoutSeconds * 1_000);
-  let report: Awaited<ReturnType<typeof runDoctor>>;
-  try {
-    report = await runUntil(stop, () => runDoctor(deps, clusters));
-  } catch (error) {
-    if (!stop.aborted) throw error;
-    io.err(
-      `routekeeper: doctor did not finish within ${timeoutSeconds} s (--timeout): AWS did not answer in time; ` +
-        'check the network path and credentials, or allow more time with --timeout\n',
-    );
-    return 4;
-  }
-  const summary = summarise(report.reports.flatMap((r) => r.results));
-  // An unknown check is not verified, so it is never reported as all clear.
-  const exitCode = summary.fail > 0 ? 1 : summary.unknown > 0 ? 3 : 0;
-  io.out(
-    values.json
-      ? `${JSON.stringify(toJson(report, exitCode), null, 2)}\n`
-      : formatText(report, clusters, !values['no-probes']),
-  );
-  return exitCode;
+  return command(rest, io);
 };
-
-const parse = (argv: readonly string[]) =>
-  parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      config: { type: 'string' },
-      stage: { type: 'string' },
-      cluster: { type: 'string' },
-      'state-table': { type: 'string' },
-      'liveness-table': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      'no-probes': { type: 'boolean', default: false },
-      quiet: { type: 'boolean', default: false },
-      timeout: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });

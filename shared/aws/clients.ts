@@ -58,10 +58,14 @@ class BoundedHttpHandler extends NodeHttpHandler {
   }
 }
 
+/** The request handler every client uses: per-attempt timeouts, aborted by the current stop signal. */
+export const makeBoundedHttpHandler = (timeouts: CallTimeouts = CALL_TIMEOUTS) =>
+  new BoundedHttpHandler(timeouts);
+
 const common = ({ endpoint, region, timeouts = CALL_TIMEOUTS }: ClientOptions) => ({
   ...(endpoint ? { endpoint } : {}),
   ...(region ? { region } : {}),
-  requestHandler: new BoundedHttpHandler(timeouts),
+  requestHandler: makeBoundedHttpHandler(timeouts),
 });
 
 /** Reads: standard retry mode, 3 attempts (full-jitter backoff; throttling backs off from 500 ms). */
