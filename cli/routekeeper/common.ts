@@ -70,7 +70,8 @@ export const loadConfig = (
 export const stateTableName = (
   values: { 'state-table'?: string | undefined; stage?: string | undefined },
   env: NodeJS.ProcessEnv,
-): string => values['state-table'] ?? env.STATE_TABLE ?? `routekeeper-${values.stage ?? 'dev'}-state`;
+): string =>
+  values['state-table'] ?? env.STATE_TABLE ?? `routekeeper-${values.stage ?? 'dev'}-state`;
 
 export const livenessTableName = (
   values: { 'liveness-table'?: string | undefined; stage?: string | undefined },
@@ -143,7 +144,9 @@ export const confirm = async (io: Io, question: string, yes: boolean): Promise<b
 
 /** One structured audit line on stderr (the CLI's log), e.g. for an operator switch or a pause. */
 export const auditLine = (io: Io, message: string, fields: Record<string, unknown>): void => {
-  io.err(`${JSON.stringify({ level: 'INFO', timestamp: new Date().toISOString(), message, ...fields })}\n`);
+  io.err(
+    `${JSON.stringify({ level: 'INFO', timestamp: new Date().toISOString(), message, ...fields })}\n`,
+  );
 };
 
 /** The configured cluster (and VIP) a command names, or a usage error naming what is not configured. */

@@ -11,13 +11,13 @@ import { makeEnis } from '../../shared/aws/enis';
 import { makeEventPublisher } from '../../shared/aws/event-bus';
 import { makeMaintenanceStore } from '../../shared/aws/maintenance';
 import { makeProbeRoutes } from '../../shared/aws/permission-probes';
+import { makeRouteTables, makeVpcs } from '../../shared/aws/route-tables';
 import { readSnapshot } from '../../shared/aws/snapshot';
 import {
   makeLiveness,
   makeTargetHistoryStore,
   makeVipRecordReader,
 } from '../../shared/aws/state-records';
-import { makeRouteTables, makeVpcs } from '../../shared/aws/route-tables';
 import { makeTransitGatewayRoutes } from '../../shared/aws/transit-gateway';
 import { makeVipRecordStore } from '../../shared/aws/vip-records';
 import type { RoutekeeperConfig } from '../../shared/config/schema';

@@ -62,26 +62,33 @@ const parse = (argv: readonly string[]) =>
 
 /** `routekeeper doctor`: every check once, read-only. */
 export const doctor: Command = (argv, io) =>
-  runCommand('doctor', USAGE, io, () => parse(argv), async (options) => {
-    const config = loadConfig(options, io.env);
-    const clusters = selectClusters(config, options.cluster);
-    if (clusters.length === 0) throw new UsageError(`cluster "${options.cluster}" is not configured`);
-    const progress = options.quiet ? () => undefined : (m: string) => io.err(`doctor: ${m}\n`);
-    const deps = buildDoctorDeps({
-      config,
-      stateTable: stateTableName(options, io.env),
-      livenessTable: livenessTableName(options, io.env),
-      probes: !options['no-probes'],
-      progress,
-    });
-    const report = await runDoctor(deps, clusters);
-    const summary = summarise(report.reports.flatMap((r) => r.results));
-    // An unknown check is not verified, so it is never reported as all clear.
-    const exitCode = summary.fail > 0 ? 1 : summary.unknown > 0 ? 3 : 0;
-    io.out(
-      options.json
-        ? `${JSON.stringify(toJson(report, exitCode), null, 2)}\n`
-        : formatText(report, clusters, !options['no-probes']),
-    );
-    return exitCode;
-  });
+  runCommand(
+    'doctor',
+    USAGE,
+    io,
+    () => parse(argv),
+    async (options) => {
+      const config = loadConfig(options, io.env);
+      const clusters = selectClusters(config, options.cluster);
+      if (clusters.length === 0)
+        throw new UsageError(`cluster "${options.cluster}" is not configured`);
+      const progress = options.quiet ? () => undefined : (m: string) => io.err(`doctor: ${m}\n`);
+      const deps = buildDoctorDeps({
+        config,
+        stateTable: stateTableName(options, io.env),
+        livenessTable: livenessTableName(options, io.env),
+        probes: !options['no-probes'],
+        progress,
+      });
+      const report = await runDoctor(deps, clusters);
+      const summary = summarise(report.reports.flatMap((r) => r.results));
+      // An unknown check is not verified, so it is never reported as all clear.
+      const exitCode = summary.fail > 0 ? 1 : summary.unknown > 0 ? 3 : 0;
+      io.out(
+        options.json
+          ? `${JSON.stringify(toJson(report, exitCode), null, 2)}\n`
+          : formatText(report, clusters, !options['no-probes']),
+      );
+      return exitCode;
+    },
+  );

@@ -18,7 +18,9 @@ import {
   UsageError,
 } from './common';
 
-const usage = (name: 'pause' | 'resume') => `Usage: routekeeper ${name} --cluster <name> [--vip <ip>] ${name === 'pause' ? '--reason <text>' : '[--reason <text>]'} [options]
+const usage = (
+  name: 'pause' | 'resume',
+) => `Usage: routekeeper ${name} --cluster <name> [--vip <ip>] ${name === 'pause' ? '--reason <text>' : '[--reason <text>]'} [options]
 
 ${
   name === 'pause'
@@ -62,46 +64,58 @@ const parse = (argv: readonly string[]) =>
 const maintenance = (name: 'pause' | 'resume'): Command => {
   const USAGE = usage(name);
   return (argv: readonly string[], io: Io) =>
-    runCommand(name, USAGE, io, () => parse(argv), async (options) => {
-      const config = loadConfig(options, io.env);
-      const cluster = findCluster(config, options.cluster);
-      const vip = options.vip === undefined ? undefined : normaliseVip(options.vip);
-      if (options.vip !== undefined && !cluster.vips.some((v) => v.address === vip)) {
-        throw new UsageError(`VIP ${options.vip} is not configured in cluster ${cluster.name}`);
-      }
-      const reason = options.reason?.trim() ?? '';
-      if (name === 'pause' && reason === '') throw new UsageError('--reason is required');
-      const clients = { region: cluster.region, endpoint: io.env.AWS_ENDPOINT_URL };
-      const store = makeMaintenanceStore(
-        makeDocumentClient(makeDynamoDbClient(clients)),
-        stateTableName(options, io.env),
-      );
-      const who = await readCallerIdentity(clients);
-      const at = new Date().toISOString();
-      const scope = vip ?? 'whole cluster';
-      if (name === 'pause') {
-        const pause: Pause = { cluster: cluster.name, ...(vip ? { vip } : {}), by: who.arn, at, reason };
-        await store.pause(pause);
-        auditLine(io, 'routekeeper paused', { ...pause });
+    runCommand(
+      name,
+      USAGE,
+      io,
+      () => parse(argv),
+      async (options) => {
+        const config = loadConfig(options, io.env);
+        const cluster = findCluster(config, options.cluster);
+        const vip = options.vip === undefined ? undefined : normaliseVip(options.vip);
+        if (options.vip !== undefined && !cluster.vips.some((v) => v.address === vip)) {
+          throw new UsageError(`VIP ${options.vip} is not configured in cluster ${cluster.name}`);
+        }
+        const reason = options.reason?.trim() ?? '';
+        if (name === 'pause' && reason === '') throw new UsageError('--reason is required');
+        const clients = { region: cluster.region, endpoint: io.env.AWS_ENDPOINT_URL };
+        const store = makeMaintenanceStore(
+          makeDocumentClient(makeDynamoDbClient(clients)),
+          stateTableName(options, io.env),
+        );
+        const who = await readCallerIdentity(clients);
+        const at = new Date().toISOString();
+        const scope = vip ?? 'whole cluster';
+        if (name === 'pause') {
+          const pause: Pause = {
+            cluster: cluster.name,
+            ...(vip ? { vip } : {}),
+            by: who.arn,
+            at,
+            reason,
+          };
+          await store.pause(pause);
+          auditLine(io, 'routekeeper paused', { ...pause });
+          io.out(
+            options.json
+              ? `${JSON.stringify({ version: 1, paused: pause }, null, 2)}\n`
+              : `Paused ${cluster.name} (${scope}) by ${who.arn} at ${at}: ${reason}\n` +
+                  'Drift reports but does not repair until `routekeeper resume`; LifeKeeper claims still apply.\n',
+          );
+          return 0;
+        }
+        const vips = vip === undefined ? cluster.vips.map((v) => v.address) : [vip];
+        await store.resume(cluster.name, vips, vip === undefined);
+        const resumed = { cluster: cluster.name, ...(vip ? { vip } : {}), by: who.arn, at, reason };
+        auditLine(io, 'routekeeper resumed', resumed);
         io.out(
           options.json
-            ? `${JSON.stringify({ version: 1, paused: pause }, null, 2)}\n`
-            : `Paused ${cluster.name} (${scope}) by ${who.arn} at ${at}: ${reason}\n` +
-                'Drift reports but does not repair until `routekeeper resume`; LifeKeeper claims still apply.\n',
+            ? `${JSON.stringify({ version: 1, resumed }, null, 2)}\n`
+            : `Resumed ${cluster.name} (${scope}) by ${who.arn} at ${at}: drift repairs again in repair mode\n`,
         );
         return 0;
-      }
-      const vips = vip === undefined ? cluster.vips.map((v) => v.address) : [vip];
-      await store.resume(cluster.name, vips, vip === undefined);
-      const resumed = { cluster: cluster.name, ...(vip ? { vip } : {}), by: who.arn, at, reason };
-      auditLine(io, 'routekeeper resumed', resumed);
-      io.out(
-        options.json
-          ? `${JSON.stringify({ version: 1, resumed }, null, 2)}\n`
-          : `Resumed ${cluster.name} (${scope}) by ${who.arn} at ${at}: drift repairs again in repair mode\n`,
-      );
-      return 0;
-    });
+      },
+    );
 };
 
 export const pause = maintenance('pause');

@@ -79,7 +79,8 @@ const FENCE_TEXT: Record<SwitchPlan['fence'], string> = {
   Accept: 'accepted: the switch becomes the newest claim',
   Replay: 'a replay of the recorded claim',
   Stale: 'REJECTED: a newer claim is recorded; nothing would be written',
-  SplitBrainSuspected: 'REJECTED: another node holds a claim of the same time; nothing would be written',
+  SplitBrainSuspected:
+    'REJECTED: another node holds a claim of the same time; nothing would be written',
 };
 
 export const formatPlan = (plan: SwitchPlan): string => {
@@ -103,9 +104,12 @@ export const formatPlan = (plan: SwitchPlan): string => {
             : 'MISSING: no VIP route and createMissingRoute is off; not written';
     out.push(`  route table ${table.routeTableId}: ${what}`);
   }
-  for (const id of plan.outsideVpc) out.push(`  route table ${id}: not in the cluster VPC; never written`);
+  for (const id of plan.outsideVpc)
+    out.push(`  route table ${id}: not in the cluster VPC; never written`);
   if (plan.tables.length === 0 && plan.outsideVpc.length === 0) {
-    out.push('  no managed route table carries the VIP: the switch would be refused (NoManagedTables)');
+    out.push(
+      '  no managed route table carries the VIP: the switch would be refused (NoManagedTables)',
+    );
   }
   if (plan.tgw !== undefined) {
     const action =
@@ -121,90 +125,97 @@ export const formatPlan = (plan: SwitchPlan): string => {
 
 /** `routekeeper switch`: an operator-initiated, audited move of one VIP. */
 export const switchCommand: Command = (argv, io) =>
-  runCommand('switch', USAGE, io, () => parse(argv), async (options) => {
-    const config = loadConfig(options, io.env);
-    const cluster = findCluster(config, options.cluster);
-    if (options.vip === undefined || options.to === undefined) {
-      throw new UsageError('--vip and --to are required');
-    }
-    const vip = normaliseVip(options.vip) ?? options.vip;
-    const reason = options.reason?.trim() || 'operator switch';
-    const clients = { region: cluster.region, endpoint: io.env.AWS_ENDPOINT_URL };
-    const who = await readCallerIdentity(clients);
-    // The claim is ordered by this machine's clock: one far from AWS's would fence off (ahead) or lose to
-    // (behind) claims it should not. The Date header has whole seconds, hence the extra second.
-    const now = Date.now();
-    if (who.awsTime !== undefined) {
-      const skew = now - who.awsTime.getTime();
-      if (Math.abs(skew) > ORDER_TOKEN_FUTURE_TOLERANCE_MS + 1_000) {
+  runCommand(
+    'switch',
+    USAGE,
+    io,
+    () => parse(argv),
+    async (options) => {
+      const config = loadConfig(options, io.env);
+      const cluster = findCluster(config, options.cluster);
+      if (options.vip === undefined || options.to === undefined) {
+        throw new UsageError('--vip and --to are required');
+      }
+      const vip = normaliseVip(options.vip) ?? options.vip;
+      const reason = options.reason?.trim() || 'operator switch';
+      const clients = { region: cluster.region, endpoint: io.env.AWS_ENDPOINT_URL };
+      const who = await readCallerIdentity(clients);
+      // The claim is ordered by this machine's clock: one far from AWS's would fence off (ahead) or lose to
+      // (behind) claims it should not. The Date header has whole seconds, hence the extra second.
+      const now = Date.now();
+      if (who.awsTime !== undefined) {
+        const skew = now - who.awsTime.getTime();
+        if (Math.abs(skew) > ORDER_TOKEN_FUTURE_TOLERANCE_MS + 1_000) {
+          io.err(
+            `routekeeper switch: this machine's clock is ${Math.round(skew / 1000)} s off AWS's; an operator claim is ordered by it. Fix time synchronisation and run again\n`,
+          );
+          return 1;
+        }
+      }
+      const audit = { principal: who.arn, at: new Date(now).toISOString(), reason };
+      const resolved = operatorCommand(
+        config,
+        { cluster: cluster.name, vip, node: options.to, orderToken: now },
+        audit,
+      );
+      if ('refused' in resolved) throw new UsageError(resolved.refused.detail ?? 'refused');
+      const { command } = resolved;
+      const deps = buildSwitchDeps({
+        config,
+        clients,
+        stateTable: stateTableName(options, io.env),
+        busName:
+          options['event-bus'] ?? io.env.EVENT_BUS_NAME ?? `routekeeper-${options.stage ?? 'dev'}`,
+      });
+
+      const plan = await planSwitch(command, deps);
+      if (options['dry-run']) {
+        io.out(
+          options.json
+            ? `${JSON.stringify({ version: 1, dryRun: true, initiatedBy: audit, plan }, null, 2)}\n`
+            : `${formatPlan(plan)}Dry run: nothing written.\n`,
+        );
+        return 0;
+      }
+      if (!options.json) io.out(formatPlan(plan));
+      if (!(await confirm(io, `Move ${vip} to ${command.node}?`, options.yes))) {
+        io.err('routekeeper switch: not confirmed; nothing written\n');
+        return 5;
+      }
+
+      const started = Date.now();
+      let outcome: Awaited<ReturnType<typeof switchRoute>> | undefined;
+      let retryable: RetryableSwitchError | undefined;
+      try {
+        outcome = await switchRoute(command, deps);
+      } catch (error) {
+        if (!(error instanceof RetryableSwitchError)) throw error;
+        retryable = error;
+      }
+      const kind = outcome?.kind ?? 'RetryableFailure';
+      auditLine(io, `operator route switch ${kind}`, {
+        cluster: command.cluster,
+        vip: command.vip,
+        node: command.node,
+        from: plan.recorded?.owner ?? null,
+        orderToken: command.orderToken,
+        initiatedBy: audit,
+        outcome: kind,
+        changed: outcome?.changed ?? [],
+        durationMs: Date.now() - started,
+      });
+      if (outcome === undefined) {
         io.err(
-          `routekeeper switch: this machine's clock is ${Math.round(skew / 1000)} s off AWS's; an operator claim is ordered by it. Fix time synchronisation and run again\n`,
+          `routekeeper switch: ${retryable?.message}: ${retryable?.failures.map((f) => `${f.routeTableId} ${f.code}`).join(', ')}; ` +
+            'the claim is recorded; run the same switch again (or let drift repair it) to finish\n',
         );
         return 1;
       }
-    }
-    const audit = { principal: who.arn, at: new Date(now).toISOString(), reason };
-    const resolved = operatorCommand(
-      config,
-      { cluster: cluster.name, vip, node: options.to, orderToken: now },
-      audit,
-    );
-    if ('refused' in resolved) throw new UsageError(resolved.refused.detail ?? 'refused');
-    const { command } = resolved;
-    const deps = buildSwitchDeps({
-      config,
-      clients,
-      stateTable: stateTableName(options, io.env),
-      busName: options['event-bus'] ?? io.env.EVENT_BUS_NAME ?? `routekeeper-${options.stage ?? 'dev'}`,
-    });
-
-    const plan = await planSwitch(command, deps);
-    if (options['dry-run']) {
       io.out(
         options.json
-          ? `${JSON.stringify({ version: 1, dryRun: true, initiatedBy: audit, plan }, null, 2)}\n`
-          : `${formatPlan(plan)}Dry run: nothing written.\n`,
+          ? `${JSON.stringify({ version: 1, dryRun: false, initiatedBy: audit, plan, outcome }, null, 2)}\n`
+          : `${kind}${outcome.owner ? `: ${vip} is owned by ${outcome.owner}` : ''}${outcome.changed.length > 0 ? `; changed ${outcome.changed.join(', ')}` : ''}${outcome.detail ? ` (${outcome.detail})` : ''}\n`,
       );
-      return 0;
-    }
-    if (!options.json) io.out(formatPlan(plan));
-    if (!(await confirm(io, `Move ${vip} to ${command.node}?`, options.yes))) {
-      io.err('routekeeper switch: not confirmed; nothing written\n');
-      return 5;
-    }
-
-    const started = Date.now();
-    let outcome: Awaited<ReturnType<typeof switchRoute>> | undefined;
-    let retryable: RetryableSwitchError | undefined;
-    try {
-      outcome = await switchRoute(command, deps);
-    } catch (error) {
-      if (!(error instanceof RetryableSwitchError)) throw error;
-      retryable = error;
-    }
-    const kind = outcome?.kind ?? 'RetryableFailure';
-    auditLine(io, `operator route switch ${kind}`, {
-      cluster: command.cluster,
-      vip: command.vip,
-      node: command.node,
-      from: plan.recorded?.owner ?? null,
-      orderToken: command.orderToken,
-      initiatedBy: audit,
-      outcome: kind,
-      changed: outcome?.changed ?? [],
-      durationMs: Date.now() - started,
-    });
-    if (outcome === undefined) {
-      io.err(
-        `routekeeper switch: ${retryable?.message}: ${retryable?.failures.map((f) => `${f.routeTableId} ${f.code}`).join(', ')}; ` +
-          'the claim is recorded; run the same switch again (or let drift repair it) to finish\n',
-      );
-      return 1;
-    }
-    io.out(
-      options.json
-        ? `${JSON.stringify({ version: 1, dryRun: false, initiatedBy: audit, plan, outcome }, null, 2)}\n`
-        : `${kind}${outcome.owner ? `: ${vip} is owned by ${outcome.owner}` : ''}${outcome.changed.length > 0 ? `; changed ${outcome.changed.join(', ')}` : ''}${outcome.detail ? ` (${outcome.detail})` : ''}\n`,
-    );
-    return isSuccess(outcome) ? 0 : 1;
-  });
+      return isSuccess(outcome) ? 0 : 1;
+    },
+  );

@@ -1,6 +1,6 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { type ClientOptions, makeBoundedHttpHandler } from './clients';
 import { call } from './call-error';
+import { type ClientOptions, makeBoundedHttpHandler } from './clients';
 
 export interface CallerIdentity {
   readonly arn: string;
@@ -30,7 +30,9 @@ export const readCallerIdentity = async (options: ClientOptions = {}): Promise<C
     },
     { step: 'deserialize', name: 'routekeeperAwsTime' },
   );
-  const output = await call('GetCallerIdentity', () => client.send(new GetCallerIdentityCommand({})));
+  const output = await call('GetCallerIdentity', () =>
+    client.send(new GetCallerIdentityCommand({})),
+  );
   const awsTime = date === undefined ? undefined : new Date(date);
   return {
     arn: output.Arn ?? 'unknown',

@@ -1,7 +1,7 @@
 import { lookup } from '../../config/lookup';
 import { vipDestination } from '../../core/ip';
 import type { SwitchCommand } from './command';
-import { type FenceDecision, decideFence } from './fence';
+import { decideFence, type FenceDecision } from './fence';
 import type { SwitchDeps, VipRecord } from './ports';
 import { readManagedTables } from './switch-route';
 import { describeTarget, planTables, type TableStep } from './table-plan';
