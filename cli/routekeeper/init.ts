@@ -256,9 +256,9 @@ export const assemble = (
 
   const onPrem = new Set<string>();
   const vipConfigs = vips.map((vip) => {
-    const carrying = tables.filter((t) =>
-      t.routes.some((r) => r.destination === vipDestination(vip)),
-    );
+    const carrying = tables
+      .filter((t) => t.routes.some((r) => r.destination === vipDestination(vip)))
+      .sort((a, b) => a.id.localeCompare(b.id));
     for (const table of carrying) {
       for (const route of table.routes) {
         const cidr = parseCidr(route.destination);
