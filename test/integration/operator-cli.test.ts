@@ -26,6 +26,7 @@ import { createTables, type Tables } from '../../dev/tables';
 import {
   type AwsClients,
   buildTopology,
+  type CapturedEvent,
   createBusTap,
   drain,
   recordHeartbeats,
@@ -44,6 +45,8 @@ import { clients, emulatorEnv, resetEmulator, writeConfig } from '../support/emu
 import { lambdaContext, switchRequestEvent } from '../support/events';
 
 const ROOT = resolve(__dirname, '../..');
+/** These tests run `npx routekeeper` as processes, several per test: seconds each on a loaded machine. */
+const PROCESSES = { timeout: 300_000 };
 const BUS = 'routekeeper-operator-it';
 /** moto's caller identity (STS GetCallerIdentity) for any credentials. */
 const MOTO_CALLER = /^arn:aws:(sts|iam)::123456789012:/;
@@ -139,6 +142,19 @@ const accountState = async (world: World) => ({
   record: await fenceRecord(world),
 });
 
+/**
+ * The events on the tap until one matches (moto delivers rule targets asynchronously, and under load an
+ * earlier test step's event may still arrive first); at most 15 s.
+ */
+const eventsUntil = async (world: World, found: (e: CapturedEvent) => boolean) => {
+  const events: CapturedEvent[] = [];
+  const deadline = Date.now() + 15_000;
+  while (!events.some(found) && Date.now() < deadline) {
+    events.push(...(await drain(world.aws.sqs, world.queueUrl)));
+  }
+  return events;
+};
+
 const onNode = (world: World, index: number) =>
   Object.fromEntries(
     world.topology.routeTables.map((id) => [id, world.topology.nodes[index]?.eniId]),
@@ -163,7 +179,7 @@ describe('routekeeper subcommands: --help', () => {
   );
 });
 
-describe('routekeeper init on the guide topology (emulator, process)', () => {
+describe('routekeeper init on the guide topology (emulator, process)', PROCESSES, () => {
   it('writes a configuration that doctor then passes, except what moto cannot show', async () => {
     // Prepare
     const world = await setUp();
@@ -314,7 +330,7 @@ describe('routekeeper init on the guide topology (emulator, process)', () => {
   });
 });
 
-describe('routekeeper status (emulator, process)', () => {
+describe('routekeeper status (emulator, process)', PROCESSES, () => {
   it('shows the owner, every table target, heartbeats and pause state; exits 3 as moto hides the TGW target', async () => {
     // Prepare
     const world = await setUp();
@@ -367,7 +383,7 @@ describe('routekeeper status (emulator, process)', () => {
   });
 });
 
-describe('routekeeper switch (emulator, process)', () => {
+describe('routekeeper switch (emulator, process)', PROCESSES, () => {
   it('--dry-run prints the plan and writes nothing', async () => {
     // Prepare
     const world = await setUp();
@@ -399,7 +415,8 @@ describe('routekeeper switch (emulator, process)', () => {
     );
     expect(result.stdout).toContain('Dry run: nothing written.');
     expect(await accountState(world)).toEqual(before);
-    expect(await drain(world.aws.sqs, world.queueUrl)).toEqual([]);
+    const events = await drain(world.aws.sqs, world.queueUrl);
+    expect(events.filter((e) => e.source === OPERATOR_SOURCE)).toEqual([]);
   });
 
   it('refuses without a terminal and without --yes, writing nothing', async () => {
@@ -460,8 +477,10 @@ describe('routekeeper switch (emulator, process)', () => {
       node: 'node2',
       initiatedBy: { principal: expect.stringMatching(MOTO_CALLER), reason: 'patch node1' },
     });
-    const events = await drain(world.aws.sqs, world.queueUrl, 1);
-    expect(events.map((e) => [e['detail-type'], e.source])).toEqual([[COMPLETED, OPERATOR_SOURCE]]);
+    const events = (await eventsUntil(world, (e) => e.source === OPERATOR_SOURCE)).filter(
+      (e) => e.source === OPERATOR_SOURCE,
+    );
+    expect(events.map((e) => e['detail-type'])).toEqual([COMPLETED]);
     expect(events[0]?.detail).toMatchObject({
       reason: 'operator',
       node: 'node2',
@@ -481,7 +500,7 @@ describe('routekeeper switch (emulator, process)', () => {
   });
 });
 
-describe('routekeeper pause and resume (emulator, process)', () => {
+describe('routekeeper pause and resume (emulator, process)', PROCESSES, () => {
   it('a paused cluster is reported, not repaired by drift, and shown by status and doctor; resume restores repair', async () => {
     // Prepare: repair mode, a hand edit on table 2, past the grace window
     const world = await setUp({ driftMode: 'repair', thresholds: { repairGraceSeconds: 1 } });
@@ -505,7 +524,9 @@ describe('routekeeper pause and resume (emulator, process)', () => {
       'network change CHG-42',
     );
     const whilePaused = await drift(undefined, lambdaContext() as Context);
-    const pausedEvents = await drain(world.aws.sqs, world.queueUrl, 1);
+    const pausedEvents = (
+      await eventsUntil(world, (e) => e['detail-type'] === DRIFT_DETECTED)
+    ).filter((e) => e['detail-type'] === DRIFT_DETECTED || e['detail-type'] === SWITCH_REQUESTED);
     const status = routekeeper(world, 'status', '--json');
     const doctor = routekeeper(world, 'doctor', '--no-probes');
     // Assess: reported with "paused", not repaired, shown with who/when/why
@@ -536,9 +557,9 @@ describe('routekeeper pause and resume (emulator, process)', () => {
     // Act: resume, then the next drift run repairs through routeSwitch
     const resumed = routekeeper(world, 'resume', '--cluster', CLUSTER);
     const afterResume = await drift(undefined, lambdaContext() as Context);
-    const requests = (await drain(world.aws.sqs, world.queueUrl, 2)).filter(
-      (e) => e['detail-type'] === SWITCH_REQUESTED,
-    );
+    const requests = (
+      await eventsUntil(world, (e) => e['detail-type'] === SWITCH_REQUESTED)
+    ).filter((e) => e['detail-type'] === SWITCH_REQUESTED);
     const handler = instrument(makeHandler(buildSwitchDeps(world.env)));
     for (const request of requests) await handler(request, lambdaContext() as Context);
     // Assess
