@@ -26,7 +26,7 @@ ${
   name === 'pause'
     ? `Maintenance mode for a whole cluster, or one VIP: while paused, the drift check still reports (its
 findings and log lines say "paused", its alarms still fire) but never repairs. LifeKeeper claims are
-still applied: LifeKeeper stays authoritative. \`status\` and \`doctor\` show who paused it, when and why.`
+still applied: LifeKeeper stays authoritative. "status" and "doctor" show who paused it, when and why.`
     : `Ends maintenance mode: drift repairs again (in repair mode). Without --vip it lifts the cluster's pause
 and every VIP pause of the cluster; with --vip only that VIP's own pause.`
 }
