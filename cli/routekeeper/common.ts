@@ -92,6 +92,7 @@ export const runCommand = async <V extends { help?: boolean; timeout?: string }>
   body: (values: V) => Promise<number>,
 ): Promise<number> => {
   let stop: AbortSignal | undefined;
+  let seconds = 0;
   try {
     let values: V;
     try {
@@ -103,7 +104,8 @@ export const runCommand = async <V extends { help?: boolean; timeout?: string }>
       io.out(usage);
       return EXIT.ok;
     }
-    const signal = AbortSignal.timeout(parseTimeout(values.timeout) * 1_000);
+    seconds = parseTimeout(values.timeout);
+    const signal = AbortSignal.timeout(seconds * 1_000);
     stop = signal;
     return await runUntil(signal, () => body(values));
   } catch (error) {
@@ -117,8 +119,8 @@ export const runCommand = async <V extends { help?: boolean; timeout?: string }>
     }
     if (stop?.aborted) {
       io.err(
-        `routekeeper ${name}: not finished within --timeout: AWS did not answer in time; check the ` +
-          'network path and credentials, or allow more time with --timeout\n',
+        `routekeeper: ${name} did not finish within ${seconds} s (--timeout): AWS did not answer in time; ` +
+          'check the network path and credentials, or allow more time with --timeout\n',
       );
       return EXIT.timeout;
     }
