@@ -1,23 +1,34 @@
 import {
+  type ClientOptions,
   makeDirectConnectClient,
   makeDocumentClient,
   makeDynamoDbClient,
   makeEc2ReadClient,
+  makeEc2WriteClient,
+  makeEventBridgeClient,
   networkClients,
 } from '../../shared/aws/clients';
 
 export { missingCredentials } from '../../shared/aws/credentials';
 
+import { makeEnis } from '../../shared/aws/enis';
+import { makeEventPublisher } from '../../shared/aws/event-bus';
+import { makeMaintenanceStore } from '../../shared/aws/maintenance';
 import { makeProbeRoutes } from '../../shared/aws/permission-probes';
+import { makeRouteTables, makeVpcs } from '../../shared/aws/route-tables';
 import { readSnapshot } from '../../shared/aws/snapshot';
 import {
   makeLiveness,
   makeTargetHistoryStore,
   makeVipRecordReader,
 } from '../../shared/aws/state-records';
+import { makeTransitGatewayRoutes } from '../../shared/aws/transit-gateway';
+import { makeVipRecordStore } from '../../shared/aws/vip-records';
 import { networkOfTgwTable } from '../../shared/config/lookup';
 import type { RoutekeeperConfig } from '../../shared/config/schema';
 import type { DoctorDeps } from '../../shared/domain/checks/doctor';
+import type { SwitchDeps } from '../../shared/domain/switch/ports';
+import { OPERATOR_SOURCE } from '../../shared/events/routekeeper-source';
 
 export interface DoctorOptions {
   readonly config: RoutekeeperConfig;
@@ -47,6 +58,7 @@ export const buildDoctorDeps = (options: DoctorOptions): DoctorDeps => {
     records: makeVipRecordReader(documents, options.stateTable),
     liveness: makeLiveness(documents, options.livenessTable),
     history: makeTargetHistoryStore(documents, options.stateTable),
+    maintenance: makeMaintenanceStore(documents, options.stateTable),
     ...(options.probes
       ? {
           probe: (plans) => {
@@ -59,5 +71,39 @@ export const buildDoctorDeps = (options: DoctorOptions): DoctorDeps => {
         }
       : {}),
     now: () => new Date(),
+  };
+};
+
+/**
+ * Composition root of `routekeeper switch`: the adapters routeSwitch uses (functions/route-switch/deps.ts),
+ * built on the operator's own credentials, so IAM alone decides what the operator may do. The result event
+ * goes out under OPERATOR_SOURCE. No idempotency store: each run is a new claim with its own key.
+ */
+export const buildSwitchDeps = (options: {
+  readonly config: RoutekeeperConfig;
+  readonly clients: ClientOptions;
+  readonly stateTable: string;
+  readonly busName: string;
+}): SwitchDeps => {
+  const ec2Read = makeEc2ReadClient(options.clients);
+  const ec2Write = makeEc2WriteClient(options.clients);
+  return {
+    config: options.config,
+    state: makeVipRecordStore(
+      makeDocumentClient(makeDynamoDbClient(options.clients)),
+      options.stateTable,
+    ),
+    bus: makeEventPublisher(
+      makeEventBridgeClient(options.clients),
+      options.busName,
+      OPERATOR_SOURCE,
+    ),
+    routes: makeRouteTables(ec2Read, ec2Write),
+    vpcs: makeVpcs(ec2Read),
+    enis: makeEnis(ec2Read),
+    tgw: makeTransitGatewayRoutes(ec2Read, ec2Write),
+    now: () => new Date(),
+    sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    settings: { verifyBudgetMs: 10_000, writeConcurrency: 10, maxRounds: 3 },
   };
 };

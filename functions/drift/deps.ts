@@ -8,6 +8,7 @@ import {
   networkClients,
 } from '../../shared/aws/clients';
 import { makeEventPublisher } from '../../shared/aws/event-bus';
+import { makeMaintenanceStore } from '../../shared/aws/maintenance';
 import { readSnapshot } from '../../shared/aws/snapshot';
 import {
   makeLiveness,
@@ -54,6 +55,7 @@ export const buildDeps = (
     records: makeVipRecordReader(documents, table),
     liveness: makeLiveness(documents, requireEnv('LIVENESS_TABLE', env)),
     history: makeTargetHistoryStore(documents, table),
+    maintenance: makeMaintenanceStore(documents, table),
     bus: makeEventPublisher(given.events ?? makeEventBridgeClient(clients), busName),
     now: () => new Date(),
   };

@@ -83,7 +83,7 @@ export const driftTelemetry = (run: DriftRun): Telemetry & { summary: DriftSumma
       .map(
         (finding): LogLine => ({
           level: 'warn',
-          message: `drift ${finding.outcome}: ${finding.check} ${finding.code}`,
+          message: `drift ${finding.outcome}${finding.paused ? ' (paused)' : ''}: ${finding.check} ${finding.code}`,
           fields: { finding },
         }),
       ),

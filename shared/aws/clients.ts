@@ -68,6 +68,10 @@ class BoundedHttpHandler extends NodeHttpHandler {
   }
 }
 
+/** The request handler every client uses: per-attempt timeouts, aborted by the current stop signal. */
+export const makeBoundedHttpHandler = (timeouts: CallTimeouts = CALL_TIMEOUTS) =>
+  new BoundedHttpHandler(timeouts);
+
 const captured = <C extends object>(client: C, { capture }: ClientOptions): C =>
   capture ? capture(client) : client;
 
@@ -75,7 +79,7 @@ const common = ({ endpoint, region, timeouts = CALL_TIMEOUTS, credentials }: Cli
   ...(endpoint ? { endpoint } : {}),
   ...(region ? { region } : {}),
   ...(credentials ? { credentials } : {}),
-  requestHandler: new BoundedHttpHandler(timeouts),
+  requestHandler: makeBoundedHttpHandler(timeouts),
 });
 
 /** Reads: standard retry mode, 3 attempts (full-jitter backoff; throttling backs off from 500 ms). */

@@ -21,7 +21,7 @@ import { recordKey, toRecord } from './vip-records';
 export const historyKey = (cluster: string, vip: string): string => `observed#${cluster}#${vip}`;
 
 /** BatchGetItem in chunks of 100 keys, retrying unprocessed keys a few times. */
-const batchGet = async (
+export const batchGet = async (
   client: DynamoDBDocumentClient,
   tableName: string,
   keys: readonly string[],

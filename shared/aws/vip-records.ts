@@ -2,23 +2,44 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { toAwsCallError } from '../core/errors';
-import type { Claim, Phase, VipRecord, VipRecordStore } from '../domain/switch/ports';
+import type {
+  Claim,
+  OperatorAudit,
+  Phase,
+  VipRecord,
+  VipRecordStore,
+} from '../domain/switch/ports';
 import { call } from './call-error';
 
 /** One item per VIP, keyed `<cluster>#<vip>`. */
 export const recordKey = (cluster: string, vip: string): string => `${cluster}#${vip}`;
 
-export const toRecord = (item: Record<string, unknown>): VipRecord => ({
-  cluster: String(item.cluster),
-  vip: String(item.vip),
-  owner: String(item.owner),
-  eni: String(item.eni),
-  orderToken: Number(item.orderToken),
-  idempotencyKey: String(item.idempotencyKey),
-  reason: String(item.reason),
-  phase: String(item.phase) as Phase,
-  updatedAt: String(item.updatedAt),
-});
+/**
+ * An operator switch's audit is stored with the order token it was recorded under (`initiatedBy`). Only
+ * claims that carry an audit write it, so a repair replaying the operator's claim keeps it; a newer claim
+ * leaves it behind under an older token, and it is then no longer the record's.
+ */
+const auditOf = (item: Record<string, unknown>): OperatorAudit | undefined => {
+  const audit = item.initiatedBy as Record<string, unknown> | undefined;
+  if (audit === undefined || Number(audit.orderToken) !== Number(item.orderToken)) return undefined;
+  return { principal: String(audit.principal), at: String(audit.at), reason: String(audit.reason) };
+};
+
+export const toRecord = (item: Record<string, unknown>): VipRecord => {
+  const initiatedBy = auditOf(item);
+  return {
+    cluster: String(item.cluster),
+    vip: String(item.vip),
+    owner: String(item.owner),
+    eni: String(item.eni),
+    orderToken: Number(item.orderToken),
+    idempotencyKey: String(item.idempotencyKey),
+    reason: String(item.reason),
+    phase: String(item.phase) as Phase,
+    updatedAt: String(item.updatedAt),
+    ...(initiatedBy === undefined ? {} : { initiatedBy }),
+  };
+};
 
 /**
  * The fence, in DynamoDB. `advance` is the conditional write of shared/domain/switch/fence.ts: accepted when
@@ -30,6 +51,7 @@ export const makeVipRecordStore = (
   tableName: string,
 ): VipRecordStore => ({
   advance: async (claim, now) => {
+    const audit = claim.initiatedBy;
     try {
       const output = await client.send(
         new UpdateCommand({
@@ -38,7 +60,8 @@ export const makeVipRecordStore = (
           // Every attribute goes through a name placeholder: several (cluster, owner, ...) are reserved words.
           UpdateExpression:
             'SET #cluster = :cluster, #vip = :vip, #owner = :node, #eni = :eni, #token = :token, ' +
-            '#key = :key, #reason = :reason, #phase = :intent, #updatedAt = :now',
+            '#key = :key, #reason = :reason, #phase = :intent, #updatedAt = :now' +
+            (audit === undefined ? '' : ', #initiatedBy = :initiatedBy'),
           ConditionExpression:
             'attribute_not_exists(#pk) OR #token < :token OR (#token = :token AND #owner = :node)',
           ExpressionAttributeNames: {
@@ -52,8 +75,12 @@ export const makeVipRecordStore = (
             '#reason': 'reason',
             '#phase': 'phase',
             '#updatedAt': 'updatedAt',
+            ...(audit === undefined ? {} : { '#initiatedBy': 'initiatedBy' }),
           },
           ExpressionAttributeValues: {
+            ...(audit === undefined
+              ? {}
+              : { ':initiatedBy': { ...audit, orderToken: claim.orderToken } }),
             ':cluster': claim.cluster,
             ':vip': claim.vip,
             ':node': claim.node,

@@ -23,6 +23,8 @@ export const DriftFinding = z.object({
   subject: z.string().optional(),
   evidence: z.string(),
   fix: z.string().optional(),
+  /** The cluster or VIP is paused (`routekeeper pause`): reported, not repaired. Added within v1. */
+  paused: z.literal(true).optional(),
 });
 
 export const RouteDriftDetected = z.object({

@@ -53,6 +53,11 @@ export const RouteSwitchResult = z.object({
     .array(z.object({ routeTableId: z.string(), finding: z.string(), action: z.string() }))
     .optional(),
   detail: z.string().optional(),
+  /**
+   * Who ran an operator switch (`routekeeper switch`, reason `operator`), when and why. Optional: added
+   * within v1, absent on LifeKeeper claims and repairs.
+   */
+  initiatedBy: z.object({ principal: z.string(), at: z.string(), reason: z.string() }).optional(),
   durationMs: z.number(),
 });
 

@@ -178,6 +178,7 @@ describe('routekeeper doctor on the guide topology (emulator)', () => {
         'nodes.source-dest-check',
         'nodes.heartbeat',
         'nodes.clock-skew',
+        'routekeeper.maintenance',
       ]),
     );
   });

@@ -26,7 +26,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { CLUSTER, GUIDE } from '../../dev/guide';
 import { readSnapshot } from '../../shared/aws/snapshot';
 import { parseConfig, type RoutekeeperConfig } from '../../shared/config/schema';
-import type { NodeLiveness, TargetHistory } from '../../shared/domain/checks/ports';
+import type { NodeLiveness, Pause, TargetHistory } from '../../shared/domain/checks/ports';
 import { type ClusterReport, runChecks } from '../../shared/domain/checks/run';
 import {
   ok,
@@ -219,12 +219,14 @@ export interface StateModel {
   records: Read<VipRecord[]>;
   liveness: Read<(NodeLiveness & { cluster: string })[]>;
   history: Read<TargetHistory[]>;
+  pauses: Read<Pause[]>;
 }
 
 export const healthyState = (): StateModel => ({
   records: ok([ownerRecord()]),
   liveness: ok(freshLiveness()),
   history: ok([]),
+  pauses: ok([]),
 });
 
 const matches = (rt: RouteTable, filter: { Name?: string; Values?: string[] }) => {

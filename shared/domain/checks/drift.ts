@@ -78,6 +78,7 @@ export const runDrift = async (deps: DriftDeps): Promise<DriftRun> => {
       cluster,
       report.results,
       state.records.ok ? state.records.value : [],
+      state.pauses,
       now,
     );
     if (!state.records.ok && cluster.driftMode === 'repair') {

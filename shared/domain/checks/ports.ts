@@ -39,3 +39,34 @@ export interface TargetHistoryStore {
   /** Conditional on the item being unchanged since `previous` was read; false when another run won. */
   write(history: TargetHistory, previous: TargetHistory | undefined): Promise<boolean>;
 }
+
+/**
+ * Maintenance mode (`routekeeper pause`): for a whole cluster (no `vip`) or one VIP. While paused, drift
+ * reports but never repairs; LifeKeeper claims are still applied.
+ */
+export interface Pause {
+  readonly cluster: string;
+  readonly vip?: string;
+  /** The caller identity's ARN of who paused it. */
+  readonly by: string;
+  /** When (ISO 8601). */
+  readonly at: string;
+  readonly reason: string;
+}
+
+export interface MaintenanceStore {
+  /** The pauses of the clusters and of their VIPs. */
+  readMany(keys: readonly { cluster: string; vips: readonly string[] }[]): Promise<Pause[]>;
+  pause(pause: Pause): Promise<void>;
+  /** Lift the pause of a VIP, or of a cluster and every VIP named with it. */
+  resume(cluster: string, vips: readonly string[], wholeCluster: boolean): Promise<void>;
+}
+
+/** The pause that applies to a VIP: its own, else its cluster's. */
+export const pauseOf = (
+  pauses: readonly Pause[],
+  cluster: string,
+  vip?: string,
+): Pause | undefined =>
+  pauses.find((p) => p.cluster === cluster && vip !== undefined && p.vip === vip) ??
+  pauses.find((p) => p.cluster === cluster && p.vip === undefined);

@@ -1,5 +1,6 @@
 import type { ClusterConfig, RoutekeeperConfig } from '../../config/schema';
 import type { ClusterContext } from './context';
+import { checkMaintenance, markPaused } from './maintenance';
 import {
   checkFlapping,
   checkLiveness,
@@ -47,6 +48,7 @@ const CHECKS_IN_ORDER = [
   checkNodeEnis,
   checkSourceDestCheck,
   checkLiveness,
+  checkMaintenance,
 ];
 
 const stageRank = (result: CheckResult) => STAGES.indexOf(result.stage);
@@ -63,10 +65,11 @@ export const runChecks = (
       state: inputs.state,
       now: inputs.now,
     };
-    const results = [
-      ...CHECKS_IN_ORDER.flatMap((check) => check(ctx)),
-      ...checkPermissions(ctx, inputs.probes),
-    ];
+    const results = markPaused(
+      [...CHECKS_IN_ORDER.flatMap((check) => check(ctx)), ...checkPermissions(ctx, inputs.probes)],
+      inputs.state.pauses.ok ? inputs.state.pauses.value : [],
+      cluster.name,
+    );
     // Stable sort: within a stage, checks keep the order above.
     return {
       cluster: cluster.name,

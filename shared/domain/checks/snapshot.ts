@@ -1,6 +1,6 @@
 import type { Result } from '../../core/result';
 import type { TgwRouteView, VipRecord } from '../switch/ports';
-import type { NodeLiveness, TargetHistory } from './ports';
+import type { NodeLiveness, Pause, TargetHistory } from './ports';
 
 /**
  * Everything one check run needs, read once (shared/aws/snapshot.ts) and shared by every check.
@@ -157,4 +157,6 @@ export interface StateFacts {
   readonly records: Read<readonly VipRecord[]>;
   readonly liveness: Read<readonly (NodeLiveness & { cluster: string })[]>;
   readonly history: Read<readonly TargetHistory[]>;
+  /** Maintenance mode (`routekeeper pause`) of the clusters and their VIPs. */
+  readonly pauses: Read<readonly Pause[]>;
 }

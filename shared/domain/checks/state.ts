@@ -1,12 +1,13 @@
 import type { ClusterConfig } from '../../config/schema';
 import { attempt } from '../../core/result';
-import type { Liveness, TargetHistoryStore, VipRecordReader } from './ports';
+import type { Liveness, MaintenanceStore, TargetHistoryStore, VipRecordReader } from './ports';
 import type { Read, StateFacts } from './snapshot';
 
 export interface StateReaders {
   readonly records: VipRecordReader;
   readonly liveness: Liveness;
   readonly history: TargetHistoryStore;
+  readonly maintenance: Pick<MaintenanceStore, 'readMany'>;
 }
 
 /** Run a read; a failure becomes a failed Read carrying the message. */
@@ -19,7 +20,7 @@ export const readStateFacts = async (
   clusters: readonly ClusterConfig[],
 ): Promise<StateFacts> => {
   const keys = clusters.flatMap((c) => c.vips.map((v) => ({ cluster: c.name, vip: v.address })));
-  const [records, liveness, history] = await Promise.all([
+  const [records, liveness, history, pauses] = await Promise.all([
     attemptRead(() => readers.records.readMany(keys)),
     attemptRead(async () =>
       (
@@ -39,6 +40,11 @@ export const readStateFacts = async (
       ).flat(),
     ),
     attemptRead(() => readers.history.readMany(keys)),
+    attemptRead(() =>
+      readers.maintenance.readMany(
+        clusters.map((c) => ({ cluster: c.name, vips: c.vips.map((v) => v.address) })),
+      ),
+    ),
   ]);
-  return { records, liveness, history };
+  return { records, liveness, history, pauses };
 };

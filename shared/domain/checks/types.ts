@@ -138,6 +138,12 @@ export const CHECKS = {
     severity: 'warning',
     fix: "Fix the node's time synchronisation (Amazon Time Sync Service, 169.254.169.123)",
   },
+  'routekeeper.maintenance': {
+    title: 'Maintenance mode (routekeeper pause): drift repairs unless paused',
+    stage: 'routekeeper',
+    severity: 'warning',
+    fix: 'Could not read the pause records: check the reader’s access to the state table',
+  },
   'routekeeper.permissions': {
     title: 'Route writes are permitted (DryRun probes)',
     stage: 'routekeeper',
@@ -162,6 +168,8 @@ export interface CheckResult {
   readonly evidence: string;
   /** One line; present unless the outcome is pass. */
   readonly fix?: string;
+  /** The cluster or VIP is paused (`routekeeper pause`): drift reports the finding and does not repair it. */
+  readonly paused?: true;
 }
 
 export interface ResultOptions {

@@ -2,11 +2,14 @@ import { lookup } from '../../config/lookup';
 import type { RoutekeeperConfig } from '../../config/schema';
 import type { SwitchReason } from '../../events/route-switch-requested';
 import { refused, type SwitchOutcome } from './outcomes';
-import type { Claim } from './ports';
+import type { Claim, OperatorAudit } from './ports';
 
-/** A request resolved against the configuration: the ENI is the configured one of the named node. */
+/**
+ * A request resolved against the configuration: the ENI is the configured one of the named node.
+ * `operator` = `routekeeper switch`: a claim made on the controller side, carrying its audit.
+ */
 export interface SwitchCommand extends Claim {
-  readonly reason: SwitchReason;
+  readonly reason: SwitchReason | 'operator';
 }
 
 export interface SwitchRequestFields {
@@ -15,7 +18,7 @@ export interface SwitchRequestFields {
   readonly node: string;
   readonly orderToken: number;
   readonly idempotencyKey: string;
-  readonly reason: SwitchReason;
+  readonly reason: SwitchCommand['reason'];
 }
 
 /** Resolve a request against the configuration, or refuse it (unknown cluster, VIP or node). */
@@ -29,4 +32,27 @@ export const resolveCommand = (
   return {
     command: { cluster, vip, node, eni: found.node.eniId, orderToken, idempotencyKey, reason },
   };
+};
+
+/**
+ * An operator's switch as a command: a claim like a LifeKeeper one, ordered by the time the operator ran
+ * it (taken on the controller side, the CLI's clock checked against AWS), so it goes through the same
+ * fence: it wins over older claims, and a later LifeKeeper claim wins over it.
+ */
+export const operatorCommand = (
+  config: RoutekeeperConfig,
+  request: { cluster: string; vip: string; node: string; orderToken: number },
+  audit: OperatorAudit,
+): { command: SwitchCommand } | { refused: SwitchOutcome } => {
+  const { cluster, vip, node, orderToken } = request;
+  const resolved = resolveCommand(config, {
+    cluster,
+    vip,
+    node,
+    orderToken,
+    idempotencyKey: `operator#${cluster}#${vip}#${node}#${orderToken}`,
+    reason: 'operator',
+  });
+  if ('refused' in resolved) return resolved;
+  return { command: { ...resolved.command, initiatedBy: audit } };
 };

@@ -5,6 +5,15 @@ import type { Clock, EventPublisher, Sleep } from '../../core/ports';
 
 export type Phase = 'INTENT' | 'APPLIED' | 'PARTIAL' | 'REFUSED';
 
+/** Who moved a VIP by hand (`routekeeper switch`), when and why: the audit an operator switch carries. */
+export interface OperatorAudit {
+  /** The caller identity's ARN (STS GetCallerIdentity) of the credentials that ran the switch. */
+  readonly principal: string;
+  /** When the operator ran it (ISO 8601). */
+  readonly at: string;
+  readonly reason: string;
+}
+
 /** The per-VIP fence record: who owns the VIP, on the strength of which claim. It only moves forward. */
 export interface VipRecord {
   readonly cluster: string;
@@ -16,6 +25,8 @@ export interface VipRecord {
   readonly reason: string;
   readonly phase: Phase;
   readonly updatedAt: string;
+  /** Present when the recorded claim is an operator switch (its audit). */
+  readonly initiatedBy?: OperatorAudit;
 }
 
 export interface Claim {
@@ -26,6 +37,8 @@ export interface Claim {
   readonly orderToken: number;
   readonly idempotencyKey: string;
   readonly reason: string;
+  /** Set on an operator switch only; recorded with the claim. */
+  readonly initiatedBy?: OperatorAudit;
 }
 
 export type AdvanceResult =

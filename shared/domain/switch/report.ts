@@ -39,6 +39,7 @@ export const resultEvent = (
           })),
         }),
     ...(outcome.detail === undefined ? {} : { detail: outcome.detail }),
+    ...(command.initiatedBy === undefined ? {} : { initiatedBy: { ...command.initiatedBy } }),
     durationMs,
   },
 });

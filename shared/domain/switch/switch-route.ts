@@ -208,7 +208,7 @@ const restoreRecordedOwner = async (
   };
 };
 
-const readManagedTables = async (
+export const readManagedTables = async (
   routes: RouteTables,
   cluster: ClusterConfig,
   vip: VipConfig,

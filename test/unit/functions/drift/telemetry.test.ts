@@ -70,3 +70,20 @@ describe('drift metrics', () => {
     );
   });
 });
+
+describe('drift log lines while paused', () => {
+  it('say "paused" in the finding line, and still count the finding for the alarm', () => {
+    // Prepare
+    const finding = fail('vpc.vip-route', 'lk-prod', 'VipRouteWrongTarget', 'paused: rtb → eni', {
+      vip: ID.vip,
+    });
+    const paused = run([{ ...finding, paused: true }]);
+    // Act
+    const telemetry = driftTelemetry(paused);
+    // Assess
+    expect(telemetry.lines[0]?.message).toBe(
+      'drift fail (paused): vpc.vip-route VipRouteWrongTarget',
+    );
+    expect(telemetry.metrics.find((m) => m.name === 'DriftFindings')?.value).toBe(1);
+  });
+});

@@ -53,6 +53,7 @@ const world = (
       readAccount: (clusters) => readSnapshot(clients, clusters),
       records: { readMany: async () => records },
       liveness: { read: async () => freshLiveness() },
+      maintenance: { readMany: async () => [] },
       history: {
         readMany: async () => [...history.values()],
         write: async (next) => {

@@ -574,7 +574,14 @@ describe('check engine findings', () => {
     const report = await checkAccount(healthyAccount(), accountConfig(withDx));
     // Assess
     const stages = [...new Set(report.results.map((r) => r.stage))];
-    expect(stages).toEqual(['on-premises', 'direct-connect', 'transit-gateway', 'vpc', 'nodes']);
+    expect(stages).toEqual([
+      'on-premises',
+      'direct-connect',
+      'transit-gateway',
+      'vpc',
+      'nodes',
+      'routekeeper',
+    ]);
   });
 
   it('names the recorded owner and the wrong target in the evidence', async () => {

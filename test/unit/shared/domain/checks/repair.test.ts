@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planRepairs } from '../../../../../shared/domain/checks/repair';
+import { failed, ok } from '../../../../../shared/domain/checks/snapshot';
 import { fail } from '../../../../../shared/domain/checks/types';
 import { RouteSwitchRequested } from '../../../../../shared/events/route-switch-requested';
 import { accountConfig, ID, NOW, ownerRecord } from '../../../../support/account';
@@ -13,10 +14,62 @@ const wrongTarget = fail('vpc.vip-route', 'lk-demo', 'VipRouteWrongTarget', 'evi
   subject: ID.table2,
 });
 
+const pause = {
+  cluster: 'lk-demo',
+  by: 'arn:aws:iam::123456789012:user/ops',
+  at: NOW.toISOString(),
+  reason: 'patching',
+};
+
 describe('repair planning', () => {
+  it('skips a VIP of a paused cluster, saying who paused it and why', () => {
+    // Act
+    const plan = planRepairs(cluster, [wrongTarget], [ownerRecord('node1', 10)], ok([pause]), NOW);
+    // Assess
+    expect(plan.requests).toEqual([]);
+    expect(plan.skipped).toEqual([
+      { vip: ID.vip, reason: `Paused: paused by ${pause.by} at ${pause.at}: patching` },
+    ]);
+  });
+
+  it('skips a paused VIP while another cluster VIP pause does not apply to it', () => {
+    // Act
+    const own = planRepairs(
+      cluster,
+      [wrongTarget],
+      [ownerRecord('node1', 10)],
+      ok([{ ...pause, vip: ID.vip }]),
+      NOW,
+    );
+    const other = planRepairs(
+      cluster,
+      [wrongTarget],
+      [ownerRecord('node1', 10)],
+      ok([{ ...pause, vip: '10.1.0.99' }]),
+      NOW,
+    );
+    // Assess
+    expect(own.requests).toEqual([]);
+    expect(other.requests).toHaveLength(1);
+  });
+
+  it('does not repair when the pause records cannot be read', () => {
+    // Act
+    const plan = planRepairs(
+      cluster,
+      [wrongTarget],
+      [ownerRecord('node1', 10)],
+      failed('AccessDenied'),
+      NOW,
+    );
+    // Assess
+    expect(plan.requests).toEqual([]);
+    expect(plan.skipped[0]?.reason).toMatch(/^PauseUnknown: .*AccessDenied/);
+  });
+
   it('re-asserts the recorded owner with its own order token and reason repair', () => {
     // Act
-    const plan = planRepairs(cluster, [wrongTarget], [ownerRecord('node1', 10)], NOW);
+    const plan = planRepairs(cluster, [wrongTarget], [ownerRecord('node1', 10)], ok([]), NOW);
     // Assess
     expect(plan.skipped).toEqual([]);
     expect(plan.requests).toHaveLength(1);
@@ -33,7 +86,7 @@ describe('repair planning', () => {
 
   it('never repairs within the grace window after the record changed', () => {
     // Act
-    const plan = planRepairs(cluster, [wrongTarget], [ownerRecord('node1', 1)], NOW);
+    const plan = planRepairs(cluster, [wrongTarget], [ownerRecord('node1', 1)], ok([]), NOW);
     // Assess
     expect(plan.requests).toEqual([]);
     expect(plan.skipped[0]?.reason).toMatch(/^GraceWindow/);
@@ -41,7 +94,7 @@ describe('repair planning', () => {
 
   it('never repairs when the owner is unknown', () => {
     // Act
-    const plan = planRepairs(cluster, [wrongTarget], [], NOW);
+    const plan = planRepairs(cluster, [wrongTarget], [], ok([]), NOW);
     // Assess
     expect(plan.requests).toEqual([]);
     expect(plan.skipped[0]?.reason).toMatch(/^OwnerUnknown/);
@@ -54,7 +107,7 @@ describe('repair planning', () => {
       subject: ID.otherTable,
     });
     // Act
-    const plan = planRepairs(cluster, [conflict], [ownerRecord()], NOW);
+    const plan = planRepairs(cluster, [conflict], [ownerRecord()], ok([]), NOW);
     // Assess
     expect(plan).toEqual({ requests: [], skipped: [] });
   });
@@ -65,7 +118,7 @@ describe('repair planning', () => {
       vip: ID.vip,
     });
     // Act
-    const plan = planRepairs(cluster, [tgw], [ownerRecord()], NOW);
+    const plan = planRepairs(cluster, [tgw], [ownerRecord()], ok([]), NOW);
     // Assess
     expect(plan.requests.map((r) => r.vip)).toEqual([ID.vip]);
   });
@@ -76,6 +129,7 @@ describe('repair planning', () => {
       accountConfig().clusters[0] as typeof cluster,
       [wrongTarget],
       [ownerRecord()],
+      ok([]),
       NOW,
     );
     // Assess
@@ -95,8 +149,8 @@ describe('repair planning', () => {
       };
     }).clusters[0] as typeof cluster;
     // Act
-    const without = planRepairs(cluster, [missing], [ownerRecord()], NOW);
-    const withCreate = planRepairs(creating, [missing], [ownerRecord()], NOW);
+    const without = planRepairs(cluster, [missing], [ownerRecord()], ok([]), NOW);
+    const withCreate = planRepairs(creating, [missing], [ownerRecord()], ok([]), NOW);
     // Assess
     expect(without.requests).toEqual([]);
     expect(withCreate.requests).toHaveLength(1);
