@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  busPolicy,
   configPathFor,
   driftStatements,
   heartbeatStatements,
   NODE_EVENT_MAX_AGE,
   routeSwitchStatements,
+  routeSwitchStateStatements,
   type Statement,
   schedulePeriodSeconds,
   stackValues,
@@ -369,5 +371,51 @@ describe('stackValues: provisioned concurrency', () => {
     expect((error as ConfigError).problems.join('\n')).toContain(
       'provisionedConcurrency.routeSwitch',
     );
+  });
+});
+
+describe('statement ids', () => {
+  /** Every policy the stack derives, by the name of the role or resource that holds it. */
+  const policies = (raw: ReturnType<typeof fixtureConfigInput>) => {
+    const config = parseConfig(raw);
+    return {
+      routeSwitch: [...routeSwitchStatements(config), ...routeSwitchStateStatements()],
+      drift: driftStatements(config),
+      heartbeat: heartbeatStatements(config),
+      bus: (busPolicy(config, 'dev') as { Statement: Statement[] }).Statement,
+    };
+  };
+
+  it('are present, unique within each policy and alphanumeric, as IAM and EventBridge require', () => {
+    // Prepare: a configuration that turns every optional statement on.
+    const raw = fixtureConfigInput();
+    const cluster = raw.clusters[0] as { driftMode?: string; directConnectGatewayId?: string };
+    cluster.driftMode = 'repair';
+    cluster.directConnectGatewayId = ID.dxGateway;
+    // Act
+    const all = policies(raw);
+    // Assess
+    for (const [holder, statements] of Object.entries(all)) {
+      const sids = statements.map((s) => s.Sid);
+      expect(
+        sids.every((sid) => typeof sid === 'string' && /^[A-Za-z0-9]+$/.test(sid)),
+        holder,
+      ).toBe(true);
+      expect(new Set(sids).size, holder).toBe(sids.length);
+    }
+  });
+
+  it("name each node's bus statements after the node, without the characters a name may hold", () => {
+    // Act
+    const sids = policies(fixtureConfigInput()).bus.map((s) => s.Sid);
+    // Assess
+    expect(sids).toEqual([
+      'AllowNodelkdemonode1OwnSource',
+      'DenyNodelkdemonode1SourceToOthers',
+      'AllowNodelkdemonode2OwnSource',
+      'DenyNodelkdemonode2SourceToOthers',
+      'DenyLifekeeperSourcesToNonNodes',
+      'DenyRoutekeeperSourceToOthers',
+    ]);
   });
 });
