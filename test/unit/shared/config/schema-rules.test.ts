@@ -286,3 +286,67 @@ describe('ConfigError', () => {
     );
   });
 });
+
+describe('parseConfig: the network account', () => {
+  const ROLE = 'arn:aws:iam::222222222222:role/routekeeper-network';
+
+  it.each(['has space', 'x', `${'a'.repeat(1225)}`, 'tab\there'])(
+    'refuses the external id %j, naming what it may hold',
+    (externalId) => {
+      // Prepare
+      const raw = withCluster((cluster) => {
+        Object.assign(cluster, { network: { roleArn: ROLE, externalId } });
+      });
+      // Act + Assess
+      expect(problemsOf(raw)).toEqual([
+        'clusters[0].network.externalId: must be 2-1224 characters of letters, digits and +=,.@:/-_',
+      ]);
+    },
+  );
+
+  it('accepts a network role with an external id of the allowed characters', () => {
+    // Prepare
+    const raw = withCluster((cluster) => {
+      Object.assign(cluster, {
+        network: { roleArn: ROLE, externalId: 'rk-2026:ops/a=b,c.d@e+f_g' },
+      });
+    });
+    // Act + Assess
+    expect(problemsOf(raw)).toEqual([]);
+  });
+
+  it('refuses a TGW route table reached through a role in one cluster and without one in another', () => {
+    // Prepare: a second cluster names the same TGW route table, through the network account's role.
+    const raw = withCluster((cluster, config) => {
+      const other = structuredClone(cluster) as Cluster;
+      other.name = 'lk-dr';
+      other.vpcId = 'vpc-0b1b2c3d4e5f60718';
+      other.vpcCidrs = ['10.2.0.0/16'];
+      other.nodes = other.nodes.map((node, n) => ({
+        ...node,
+        eniId: `eni-0b1b2c3d4e5f6071${n}`,
+        roleArn: `arn:aws:iam::123456789012:role/lk-dr-node${n + 1}`,
+      }));
+      const [vip] = cluster.vips;
+      other.vips = [{ ...(vip as Cluster['vips'][number]), address: '10.3.0.10' }];
+      Object.assign(other, { network: { roleArn: ROLE } });
+      other.signing = { keyStore: 'ssm:/routekeeper/dev/lk-dr/keys' };
+      config.clusters.push(other);
+    });
+    const table = (raw.clusters[0] as Cluster).vips[0]?.transitGatewayRoute?.routeTableId;
+    // Act + Assess
+    expect(problemsOf(raw)).toEqual([
+      `clusters[1].vips[0].transitGatewayRoutes[0].routeTableId: ${table} is reached through ${ROLE} here but without one in cluster "lk-demo"; a route table belongs to one account`,
+    ]);
+  });
+
+  it('needs no Transit Gateway when no VIP has a TGW route', () => {
+    // Prepare
+    const raw = withCluster((cluster) => {
+      delete cluster.transitGatewayId;
+      cluster.vips = [{ address: '10.1.0.10', routeTables: ['rtb-0a1b2c3d4e5f60701'] }];
+    });
+    // Act + Assess
+    expect(problemsOf(raw)).toEqual([]);
+  });
+});
