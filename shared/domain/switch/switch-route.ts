@@ -179,8 +179,18 @@ const restoreRecordedOwner = async (
   const owner = findNode(cluster, record.owner);
   const settled = record.phase === 'APPLIED' || record.phase === 'PARTIAL';
   if (!settled || owner === undefined || !tables.ok) return stale;
-  const steps = planTables(tables.value.tables, owner.eniId, vip.createMissingRoute);
-  if (!steps.some((step) => step.kind === 'replace' || step.kind === 'create')) return stale;
+  const writes = (view: ManagedTables) =>
+    planTables(view.tables, owner.eniId, vip.createMissingRoute).some(
+      (step) => step.kind === 'replace' || step.kind === 'create',
+    );
+  if (!writes(tables.value)) return stale;
+  // The round's read may predate the recorded claim's own writes (it starts before the fence answers):
+  // read again, and put back only what is still elsewhere.
+  const fresh = await attempt(
+    () => readManagedTables(deps.routes, cluster, vip, vipDestination(vip.address)),
+    toAwsCallError,
+  );
+  if (!fresh.ok || !writes(fresh.value)) return stale;
   const recordedClaim: Claim = {
     cluster: record.cluster,
     vip: record.vip,
@@ -194,7 +204,7 @@ const restoreRecordedOwner = async (
     recordedClaim,
     cluster,
     vip,
-    { tables: tables.value.tables, outsideVpc: [] },
+    { tables: fresh.value.tables, outsideVpc: [] },
     deps,
   );
   const restored = `put ${outcome.changed.length} table(s) back on ${outcome.owner ?? owner.name}`;

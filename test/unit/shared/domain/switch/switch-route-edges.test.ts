@@ -361,6 +361,37 @@ describe('switchRoute: a stale claim and the recorded owner', () => {
     expect(targets(world.routes, [RTB1, RTB2])).toEqual({ [RTB1]: NODE2.eni, [RTB2]: NODE2.eni });
   });
 
+  it('reads the tables again before putting them back, and writes nothing once the owner has put them in place', async () => {
+    // Prepare: the round's read shows node1, but node2's own invocation writes its ENI right after it.
+    const world = makeWorld();
+    world.state.seed(appliedRecord(NODE2, 2_000));
+    const routes = world.routes;
+    let first = true;
+    const deps = {
+      ...world.deps,
+      routes: {
+        withRoute: routes.withRoute.bind(routes),
+        replaceRoute: routes.replaceRoute.bind(routes),
+        createRoute: routes.createRoute.bind(routes),
+        byIds: async (...args: Parameters<typeof routes.byIds>) => {
+          const view = await routes.byIds(...args);
+          if (first) {
+            first = false;
+            for (const id of [RTB1, RTB2]) {
+              routes.addTable(id, VPC, DESTINATION, { eniId: NODE2.eni, state: 'active' });
+            }
+          }
+          return view;
+        },
+      },
+    };
+    // Act
+    const outcome = await switchRoute(claim(NODE1, 1_000), deps);
+    // Assess
+    expect(outcome).toEqual(fencedOff('RejectedStale', 'recorded claim: node2 at 2000', 'node2'));
+    expect(world.routes.writes).toEqual([]);
+  });
+
   it('costs nothing more when the tables already match the record', async () => {
     // Prepare
     const world = makeWorld();
