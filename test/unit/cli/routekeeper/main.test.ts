@@ -1,22 +1,10 @@
 /** `routekeeper` in-process: what a user sees for --version, no command, and every kind of usage error. */
 import { describe, expect, it } from 'vitest';
-import { main, USAGE } from '../../../../cli/routekeeper/main';
+import { USAGE } from '../../../../cli/routekeeper/main';
 import { version } from '../../../../package.json';
+import { invokeMain } from '../../../support/cli-main';
 
-const invoke = async (argv: string[]) => {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    env: {},
-  });
-  return { code, out, err };
-};
+const invoke = (argv: string[]) => invokeMain(argv);
 
 describe('routekeeper', () => {
   it('prints its version with --version', async () => {

@@ -1,22 +1,9 @@
 /** `routekeeper node-policy` through the CLI's main(): prints JSON, or a usage error. */
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../../cli/routekeeper/main';
+import { invokeMain } from '../../../support/cli-main';
 import { fixtureConfigFile } from '../../../support/guide';
 
-const invoke = async (argv: string[]) => {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    env: {},
-  });
-  return { code, out, err };
-};
+const invoke = (argv: string[]) => invokeMain(argv);
 
 describe('routekeeper node-policy', () => {
   it('prints the policy for a node of the only cluster', async () => {
