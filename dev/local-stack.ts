@@ -226,6 +226,8 @@ export interface DeployedStack {
   readonly account: string;
   readonly busName: string;
   readonly deadLetterQueueUrl: string;
+  /** The log group the stack's event-log rule writes routekeeper's own events to. */
+  readonly eventLog: string;
   readonly resources: readonly StackResourceSummary[];
   readonly functions: readonly DeployedFunction[];
   readonly rules: readonly DeployedRule[];
@@ -421,41 +423,38 @@ export const readStack = async (
       ),
     ),
   );
-  const rules = await Promise.all(
-    resources
-      .filter((r) => r.ResourceType === 'AWS::Events::Rule')
-      .map(async ({ PhysicalResourceId: ruleName }): Promise<DeployedRule> => {
-        const found = listed.flat().find(({ rule }) => rule.Name === ruleName);
-        if (found === undefined)
-          throw new DeployError(`no rule ${ruleName} on ${busName} or default`);
-        const { rule, EventBusName } = found;
-        const targets =
-          (
-            await clients.events.send(
-              new ListTargetsByRuleCommand({ Rule: ruleName, EventBusName }),
-            )
-          ).Targets ?? [];
-        const bus = EventBusName ?? 'default';
-        const target = targets.find((t) => functions.some((f) => f.arn === t.Arn));
-        const fn = functions.find((f) => f.arn === target?.Arn);
-        if (!target || !fn)
-          throw new DeployError(`rule ${ruleName} targets no function of the stack`);
-        return {
-          name: ruleName ?? '',
-          arn: rule.Arn ?? '',
-          busName: bus,
-          eventPattern: rule.EventPattern,
-          scheduleExpression: rule.ScheduleExpression,
-          functionName: fn.functionName,
-          retryPolicy: {
-            maxEventAgeSeconds: target.RetryPolicy?.MaximumEventAgeInSeconds,
-            maxRetryAttempts: target.RetryPolicy?.MaximumRetryAttempts,
-          },
-          deadLetterArn: target.DeadLetterConfig?.Arn,
-          target,
-        };
-      }),
-  );
+  const ruleOf = async ({
+    PhysicalResourceId: ruleName,
+  }: StackResourceSummary): Promise<DeployedRule | undefined> => {
+    const found = listed.flat().find(({ rule }) => rule.Name === ruleName);
+    if (found === undefined) throw new DeployError(`no rule ${ruleName} on ${busName} or default`);
+    const { rule, EventBusName } = found;
+    const targets =
+      (await clients.events.send(new ListTargetsByRuleCommand({ Rule: ruleName, EventBusName })))
+        .Targets ?? [];
+    const bus = EventBusName ?? 'default';
+    const target = targets.find((t) => functions.some((f) => f.arn === t.Arn));
+    const fn = functions.find((f) => f.arn === target?.Arn);
+    // A rule to another target (the event log) delivers by itself: nothing for a runner to feed.
+    if (!target || !fn) return undefined;
+    return {
+      name: ruleName ?? '',
+      arn: rule.Arn ?? '',
+      busName: bus,
+      eventPattern: rule.EventPattern,
+      scheduleExpression: rule.ScheduleExpression,
+      functionName: fn.functionName,
+      retryPolicy: {
+        maxEventAgeSeconds: target.RetryPolicy?.MaximumEventAgeInSeconds,
+        maxRetryAttempts: target.RetryPolicy?.MaximumRetryAttempts,
+      },
+      deadLetterArn: target.DeadLetterConfig?.Arn,
+      target,
+    };
+  };
+  const rules = (
+    await Promise.all(resources.filter((r) => r.ResourceType === 'AWS::Events::Rule').map(ruleOf))
+  ).filter((rule) => rule !== undefined);
 
   return {
     name,
@@ -463,6 +462,7 @@ export const readStack = async (
     account: accountOf(stack),
     busName,
     deadLetterQueueUrl,
+    eventLog: output(stack, 'EventLogName'),
     resources,
     functions,
     rules,

@@ -1,3 +1,4 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   AssociateRouteTableCommand,
@@ -38,6 +39,8 @@ export interface AwsClients {
   readonly dynamodb: DynamoDBClient;
   readonly events: EventBridgeClient;
   readonly sqs: SQSClient;
+  /** For the stack's event log (dev/event-log.ts). */
+  readonly logs: CloudWatchLogsClient;
 }
 
 export const emulatorClients = (endpoint: string): AwsClients => {
@@ -52,6 +55,7 @@ export const emulatorClients = (endpoint: string): AwsClients => {
     dynamodb: new DynamoDBClient(options),
     events: new EventBridgeClient(options),
     sqs: new SQSClient(options),
+    logs: new CloudWatchLogsClient(options),
   };
 };
 

@@ -4,18 +4,24 @@
  * is visible in the calls it records; the route tables are asserted as the emulator reports them.
  */
 import { DeleteRouteCommand } from '@aws-sdk/client-ec2';
-import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FaultProxy, startFaultProxy } from '../../dev/fault-proxy';
 import { type Topology, topologyConfig, VIP } from '../../dev/guide';
-import { createTables } from '../../dev/tables';
+import { stackEnvironment } from '../../dev/local-stack';
 import { type AwsClients, buildTopology, vipTargets } from '../../dev/topology';
 import { buildDeps } from '../../functions/route-switch/deps';
 import { makeHandler } from '../../functions/route-switch/handler';
 import type { SwitchOutcome } from '../../shared/domain/switch/outcomes';
 import { instrument } from '../../shared/telemetry';
-import { clients, emulatorEnv, motoUrl, resetEmulator, writeConfig } from '../support/emulator';
+import {
+  clients,
+  deployedStack,
+  emulatorEnv,
+  motoUrl,
+  resetEmulator,
+  writeConfig,
+} from '../support/emulator';
 import { lambdaContext, switchRequestEvent } from '../support/events';
 
 const LOCK_HELD_MS = 400;
@@ -30,16 +36,13 @@ interface World {
 const setUp = async (): Promise<World> => {
   await resetEmulator();
   const aws = clients();
+  const stack = await deployedStack();
   const topology = await buildTopology(aws.ec2);
-  const tables = await createTables(aws.dynamodb, 'cp');
-  await aws.events.send(new CreateEventBusCommand({ Name: 'routekeeper-cp' }));
   const proxy = await startFaultProxy({ target: motoUrl(), seed: 13 });
   const env = {
     ...emulatorEnv({
+      ...stackEnvironment(stack),
       ROUTEKEEPER_CONFIG: writeConfig(topologyConfig(topology)),
-      STATE_TABLE: tables.state,
-      IDEMPOTENCY_TABLE: tables.idempotency,
-      EVENT_BUS_NAME: 'routekeeper-cp',
       VERIFY_BUDGET_MS: '2000',
     }),
     AWS_ENDPOINT_URL: proxy.url,

@@ -16,14 +16,14 @@ import {
   DescribeNetworkInterfacesCommand,
   DetachNetworkInterfaceCommand,
 } from '@aws-sdk/client-ec2';
-import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { type EventLogReader, eventLogReader } from '../../dev/event-log';
 import { CLUSTER, type Topology, topologyConfig, VIP } from '../../dev/guide';
 import { stackEnvironment, stackTables } from '../../dev/local-stack';
 import type { Tables } from '../../dev/tables';
-import { type AwsClients, buildTopology, createBusTap, vipTargets } from '../../dev/topology';
+import { type AwsClients, buildTopology, vipTargets } from '../../dev/topology';
 import { buildDeps } from '../../functions/route-switch/deps';
 import { makeHandler } from '../../functions/route-switch/handler';
 import type { SwitchOutcome } from '../../shared/domain/switch/outcomes';
@@ -42,7 +42,8 @@ interface World {
   aws: AwsClients;
   topology: Topology;
   tables: Tables;
-  queueUrl: string;
+  /** The stack's event log: what the deployed event-log rule saw on the bus. */
+  log: EventLogReader;
   handle: (event: unknown, remainingMs?: number) => Promise<SwitchOutcome>;
 }
 
@@ -52,8 +53,7 @@ const setUp = async (vip: Parameters<typeof topologyConfig>[1] = {}): Promise<Wo
   const aws = clients();
   const topology = await buildTopology(aws.ec2);
   const tables = stackTables(stack);
-  // An observer of the results on the deployed bus (the stack has no rule for them).
-  const tap = await createBusTap(aws, stack.busName, [COMPLETED, FAILED]);
+  const log = await eventLogReader(aws.logs, stack.eventLog);
   const env = emulatorEnv({
     ...stackEnvironment(stack),
     ROUTEKEEPER_CONFIG: writeConfig(topologyConfig(topology, vip)),
@@ -64,19 +64,14 @@ const setUp = async (vip: Parameters<typeof topologyConfig>[1] = {}): Promise<Wo
     aws,
     topology,
     tables,
-    queueUrl: tap.queueUrl,
+    log,
     handle: (event, remainingMs) => handler(event, lambdaContext(remainingMs) as Context),
   };
 };
 
-const drain = async (sqs: SQSClient, queueUrl: string) => {
-  const output = await sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
-  );
-  return (output.Messages ?? []).map(
-    (m) => JSON.parse(m.Body ?? '{}') as { 'detail-type': string; detail: Record<string, unknown> },
-  );
-};
+/** The switch results published since the last look. */
+const drain = async (log: EventLogReader) =>
+  (await log.next()).filter((e) => e['detail-type'] === COMPLETED || e['detail-type'] === FAILED);
 
 const stateRecord = async (world: World) =>
   (
@@ -114,7 +109,7 @@ describe('routeSwitch on the emulator', () => {
     expect(await vipTargets(world.aws.ec2, world.topology.routeTables)).toEqual(
       Object.fromEntries(world.topology.routeTables.map((id) => [id, node2?.eniId])),
     );
-    const events = await drain(world.aws.sqs, world.queueUrl);
+    const events = await drain(world.log);
     expect(events.map((e) => [e['detail-type'], e.detail.outcome, e.detail.owner])).toEqual([
       [COMPLETED, 'Switched', 'node2'],
     ]);
@@ -140,7 +135,7 @@ describe('routeSwitch on the emulator', () => {
     // Prepare
     const event = switchRequestEvent({ node: 'node2', orderToken: 2_000 });
     const first = await world.handle(event);
-    await drain(world.aws.sqs, world.queueUrl);
+    await drain(world.log);
     // A hand edit between deliveries shows whether the redelivery writes again.
     const [node1] = world.topology.nodes;
     const [table] = world.topology.routeTables;
@@ -152,7 +147,7 @@ describe('routeSwitch on the emulator', () => {
     // Assess
     expect(second).toEqual(first);
     expect((await vipTargets(world.aws.ec2, [table as string]))[table as string]).toBe('none');
-    expect(await drain(world.aws.sqs, world.queueUrl)).toEqual([]);
+    expect(await drain(world.log)).toEqual([]);
     expect(node1).toBeDefined();
   });
 
@@ -238,7 +233,7 @@ describe('routeSwitch on the emulator', () => {
       world.topology.routeTables.map(() => node1?.eniId),
     );
     expect(await stateRecord(world)).toMatchObject({ owner: 'node1', orderToken: 1_000 });
-    const events = await drain(world.aws.sqs, world.queueUrl);
+    const events = await drain(world.log);
     expect(events.map((e) => [e['detail-type'], e.detail.outcome])).toEqual([
       [COMPLETED, 'AlreadyInPlace'],
       [FAILED, 'Refused'],
@@ -260,7 +255,7 @@ describe('routeSwitch on the emulator', () => {
     ]);
     const targets = await vipTargets(world.aws.ec2, [first, second]);
     expect(targets).toEqual({ [first]: 'none', [second]: world.topology.nodes[1]?.eniId });
-    const events = await drain(world.aws.sqs, world.queueUrl);
+    const events = await drain(world.log);
     expect(events.map((e) => [e['detail-type'], e.detail.outcome])).toEqual([[FAILED, 'Partial']]);
   });
 });

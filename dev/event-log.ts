@@ -1,0 +1,59 @@
+import {
+  type CloudWatchLogsClient,
+  type FilteredLogEvent,
+  FilterLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+
+/**
+ * The deployed stack's event log read back: every event routekeeper itself published (switch requests,
+ * results, drift findings, operators' switches) as the stack's event-log rule wrote it to its log group.
+ * How the demo, `npm run local` and the integration tests see what happened on the bus, through the
+ * deployed rule and nothing added by hand.
+ */
+
+export interface LoggedEvent {
+  readonly 'detail-type': string;
+  readonly source: string;
+  readonly detail: Record<string, unknown>;
+}
+
+export interface EventLogReader {
+  /** The events logged since the last call (or since the reader was made), oldest first. */
+  next(): Promise<LoggedEvent[]>;
+}
+
+const byTime = (a: FilteredLogEvent, b: FilteredLogEvent) =>
+  (a.timestamp ?? 0) - (b.timestamp ?? 0) || (a.ingestionTime ?? 0) - (b.ingestionTime ?? 0);
+
+/** Every event in the log group, oldest first. */
+export const readEventLog = async (
+  logs: CloudWatchLogsClient,
+  logGroupName: string,
+): Promise<{ readonly id: string; readonly event: LoggedEvent }[]> => {
+  const found: FilteredLogEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await logs.send(new FilterLogEventsCommand({ logGroupName, nextToken }));
+    found.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return found.sort(byTime).map((logged) => ({
+    id: logged.eventId ?? `${logged.logStreamName}/${logged.timestamp}`,
+    event: JSON.parse(logged.message ?? '{}') as LoggedEvent,
+  }));
+};
+
+/** A reader that hands out each logged event once, as a queue would; events before it was made are skipped. */
+export const eventLogReader = async (
+  logs: CloudWatchLogsClient,
+  logGroupName: string,
+): Promise<EventLogReader> => {
+  const seen = new Set((await readEventLog(logs, logGroupName)).map(({ id }) => id));
+  return {
+    next: async () => {
+      const fresh = (await readEventLog(logs, logGroupName)).filter(({ id }) => !seen.has(id));
+      for (const { id } of fresh) seen.add(id);
+      return fresh.map(({ event }) => event);
+    },
+  };
+};
