@@ -18,8 +18,15 @@ export interface LoggedEvent {
 }
 
 export interface EventLogReader {
-  /** The events logged since the last call (or since the reader was made), oldest first. */
-  next(): Promise<LoggedEvent[]>;
+  /**
+   * The events logged since the last call (or since the reader was made), oldest first; with `until`, it
+   * keeps reading (at most `timeoutMs`, 15 s by default) until one of them matches: the emulator delivers
+   * a rule's targets after PutEvents answers.
+   */
+  next(options?: {
+    readonly until?: (event: LoggedEvent) => boolean;
+    readonly timeoutMs?: number;
+  }): Promise<LoggedEvent[]>;
 }
 
 const byTime = (a: FilteredLogEvent, b: FilteredLogEvent) =>
@@ -49,11 +56,20 @@ export const eventLogReader = async (
   logGroupName: string,
 ): Promise<EventLogReader> => {
   const seen = new Set((await readEventLog(logs, logGroupName)).map(({ id }) => id));
+  const unseen = async () => {
+    const fresh = (await readEventLog(logs, logGroupName)).filter(({ id }) => !seen.has(id));
+    for (const { id } of fresh) seen.add(id);
+    return fresh.map(({ event }) => event);
+  };
   return {
-    next: async () => {
-      const fresh = (await readEventLog(logs, logGroupName)).filter(({ id }) => !seen.has(id));
-      for (const { id } of fresh) seen.add(id);
-      return fresh.map(({ event }) => event);
+    next: async ({ until, timeoutMs = 15_000 } = {}) => {
+      const events = await unseen();
+      const deadline = Date.now() + timeoutMs;
+      while (until !== undefined && !events.some(until) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        events.push(...(await unseen()));
+      }
+      return events;
     },
   };
 };

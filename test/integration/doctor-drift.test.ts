@@ -21,20 +21,11 @@ import {
   ModifyNetworkInterfaceAttributeCommand,
   ReplaceRouteCommand,
 } from '@aws-sdk/client-ec2';
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/routekeeper/main';
-import { CLUSTER, ON_PREM_CIDR, type Topology, topologyConfig, VIP } from '../../dev/guide';
-import { createTables, type Tables } from '../../dev/tables';
-import {
-  type AwsClients,
-  addVips,
-  buildTopology,
-  createBusTap,
-  recordHeartbeats,
-  vipTargets,
-} from '../../dev/topology';
+import { CLUSTER, ON_PREM_CIDR, topologyConfig, VIP } from '../../dev/guide';
+import { type AwsClients, addVips, recordHeartbeats, vipTargets } from '../../dev/topology';
 import { buildDeps as buildDriftDeps } from '../../functions/drift/deps';
 import { makeHandler as makeDriftHandler } from '../../functions/drift/handler';
 import { buildDeps as buildSwitchDeps } from '../../functions/route-switch/deps';
@@ -42,19 +33,20 @@ import { makeHandler } from '../../functions/route-switch/handler';
 import { DETAIL_TYPE as DRIFT_DETECTED } from '../../shared/events/route-drift-detected';
 import { DETAIL_TYPE as SWITCH_REQUESTED } from '../../shared/events/route-switch-requested';
 import { instrument } from '../../shared/telemetry';
-import { clients, emulatorEnv, resetEmulator, writeConfig } from '../support/emulator';
+import { clients, writeConfig } from '../support/emulator';
 import { lambdaContext, switchRequestEvent } from '../support/events';
+import {
+  deliveredSwitchRequests,
+  deployWorld,
+  type StackWorld,
+  worldEnv,
+} from '../support/stack-world';
 
-const BUS = 'routekeeper-drift-it';
 /** What moto cannot emulate: the only result that is not a pass on a correct topology (probes off). */
 const MOTO_CANNOT = 'tgw.vip-route TgwRouteTargetUnobservable unknown';
 
-interface World {
-  aws: AwsClients;
-  topology: Topology;
-  tables: Tables;
+interface World extends StackWorld {
   configPath: string;
-  queueUrl: string;
   env: NodeJS.ProcessEnv;
 }
 
@@ -69,18 +61,12 @@ const setUp = async (
   cluster: Parameters<typeof topologyConfig>[2] = {},
   options: { routeTables?: number; vips?: number } = {},
 ): Promise<World> => {
-  await resetEmulator();
-  const aws = clients();
-  const topology = await buildTopology(aws.ec2, { routeTables: options.routeTables ?? 2 });
+  const deployed = await deployWorld({
+    routeTables: options.routeTables ?? 2,
+    otherVpcRoute: false,
+  });
+  const { aws, topology, tables } = deployed;
   const extraVips = await addVips(aws, topology, (options.vips ?? 1) - 1);
-  await aws.ec2.send(
-    new DeleteRouteCommand({
-      RouteTableId: topology.otherVpcRouteTable,
-      DestinationCidrBlock: `${VIP}/32`,
-    }),
-  );
-  const tables = await createTables(aws.dynamodb, 'drift-it');
-  const tap = await createBusTap(aws, BUS, [DRIFT_DETECTED, SWITCH_REQUESTED]);
   const base = topologyConfig(topology, {}, cluster);
   const [first] = base.clusters;
   const vips = first?.vips ?? [];
@@ -89,15 +75,8 @@ const setUp = async (
       { ...first, vips: [...vips, ...extraVips.map((address) => ({ ...vips[0], address }))] },
     ],
   });
-  const env = emulatorEnv({
-    ROUTEKEEPER_CONFIG: configPath,
-    STATE_TABLE: tables.state,
-    LIVENESS_TABLE: tables.liveness,
-    IDEMPOTENCY_TABLE: tables.idempotency,
-    EVENT_BUS_NAME: BUS,
-    VERIFY_BUDGET_MS: '2000',
-  });
-  const world = { aws, topology, tables, configPath, queueUrl: tap.queueUrl, env };
+  const env = worldEnv(deployed, { ROUTEKEEPER_CONFIG: configPath, VERIFY_BUDGET_MS: '2000' });
+  const world = { ...deployed, configPath, env };
   const bootstrap = await switchHandler(world)(
     switchRequestEvent({ cluster: CLUSTER, node: 'node1', orderToken: 1_000, reason: 'bootstrap' }),
   );
@@ -140,12 +119,19 @@ const doctor = async (world: World, ...extra: string[]) => {
   };
 };
 
-const drain = async (world: World) => {
-  const output = await world.aws.sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: world.queueUrl, MaxNumberOfMessages: 10 }),
-  );
-  return (output.Messages ?? []).map(
-    (m) => JSON.parse(m.Body ?? '{}') as { 'detail-type': string; detail: Record<string, unknown> },
+/**
+ * What drift published since the last look (its findings and repair requests, not the bootstrap's
+ * result), as the stack's event log recorded it; read until each of `wanted` is there, at most 3 s each.
+ */
+const drain = async (world: World, wanted: readonly string[] = [DRIFT_DETECTED]) => {
+  const events = await world.log.next();
+  for (const type of wanted)
+    if (!events.some((e) => e['detail-type'] === type))
+      events.push(
+        ...(await world.log.next({ until: (e) => e['detail-type'] === type, timeoutMs: 3_000 })),
+      );
+  return events.filter(
+    (e) => e['detail-type'] === DRIFT_DETECTED || e['detail-type'] === SWITCH_REQUESTED,
   );
 };
 
@@ -309,15 +295,17 @@ describe('drift function in repair mode (emulator)', () => {
     const drift = instrument(makeDriftHandler(buildDriftDeps(world.env)));
     // Act
     const summary = await drift(undefined, lambdaContext() as Context);
-    const events = await drain(world);
-    const requests = events.filter((e) => e['detail-type'] === SWITCH_REQUESTED);
-    // moto's SQS copy of an event lacks `account`, which a real EventBridge envelope always carries.
+    const events = await drain(world, [DRIFT_DETECTED, SWITCH_REQUESTED]);
+    // What the deployed routeSwitch rule delivers: the invocations routeSwitch gets.
+    const requests = await deliveredSwitchRequests(world, 1);
     const outcomes = [];
-    for (const request of requests)
-      outcomes.push(await switchHandler(world)({ account: '123456789012', ...request }));
+    for (const request of requests) outcomes.push(await switchHandler(world)(request));
     // Assess
     expect(summary).toMatchObject({ repairs: 1 });
     expect(requests.map((r) => [r.detail.node, r.detail.reason])).toEqual([['node1', 'repair']]);
+    expect(
+      events.filter((e) => e['detail-type'] === SWITCH_REQUESTED).map((e) => e.detail),
+    ).toEqual(requests.map((r) => r.detail));
     expect(outcomes.map((o) => [o.kind, o.changed])).toEqual([['Switched', [table2]]]);
     const detected = events.find((e) => e['detail-type'] === DRIFT_DETECTED)?.detail as {
       findings: { code: string }[];
