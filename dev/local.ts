@@ -12,6 +12,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { eventLogReader } from './event-log';
 import { CLUSTER, REGION, topologyConfig, VIP } from './guide';
 import { type LocalRunner, startRunner } from './local-runner';
 import { deployStack, packageStack, stackClients } from './local-stack';
@@ -90,8 +91,15 @@ const run = async (): Promise<void> => {
   say('deploying the packaged template (create-stack, upload the zips, update-stack) ...');
   const clients = stackClients(endpoint, REGION);
   const stack = await deployStack(clients, pkg.dir);
+  const statuses = new Map<string, number>();
+  for (const r of stack.resources)
+    statuses.set(r.ResourceStatus ?? '?', (statuses.get(r.ResourceStatus ?? '?') ?? 0) + 1);
   say(
-    `stack ${stack.name}: ${stack.resources.length} resources, all ${stack.resources[0]?.ResourceStatus}`,
+    `stack ${stack.name}: ${stack.resources.length} resources, ${
+      statuses.size === 1
+        ? `all ${[...statuses.keys()][0]}`
+        : [...statuses].map(([status, count]) => `${count} ${status}`).join(', ')
+    }`,
   );
   for (const r of stack.resources)
     say(
@@ -110,6 +118,10 @@ const run = async (): Promise<void> => {
     say(
       `rule ${rule.name} (${rule.busName}): ${rule.eventPattern ?? rule.scheduleExpression} → ${rule.functionName}`,
     );
+
+  say(
+    `event log ${stack.eventLog}: routekeeper's own events (on AWS: aws logs tail ${stack.eventLog} --follow)`,
+  );
 
   say("building the guide's topology (the customer's VPCs, nodes and Transit Gateway) ...");
   const aws = emulatorClients(endpoint);
@@ -189,8 +201,15 @@ ready`);
     if (line !== last) say(`routes ${VIP}/32: ${line}`);
     last = line;
   };
+  const log = await eventLogReader(aws.logs, stack.eventLog);
+  const showEvents = async () => {
+    for (const event of await log.next().catch(() => []))
+      say(
+        `event log: ${event['detail-type']} ${JSON.stringify(event.detail).replace(/\s+/g, ' ').slice(0, 200)}`,
+      );
+  };
   await show();
-  watch = setInterval(() => void show(), 1_000);
+  watch = setInterval(() => void show().then(showEvents), 1_000);
 };
 
 run().catch(async (error) => {

@@ -13,6 +13,7 @@ import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildBundle, runBundle } from '../../dev/lk-notify';
 import type { LocalSession } from '../../dev/local';
+import { PACKAGE_DIR } from '../../dev/local-stack';
 import { vipTargets } from '../../dev/topology';
 import { clients, motoUrl, resetEmulator } from '../support/emulator';
 
@@ -102,6 +103,11 @@ describe('npm run local', () => {
       () => out.includes('Route Switch Requested: Switched'),
       10_000,
     );
+    await waitFor(
+      'the result in the event log',
+      () => out.includes('event log: Route Switch Completed'),
+      10_000,
+    );
     child.kill('SIGINT');
     const code = await Promise.race([
       exited,
@@ -109,7 +115,17 @@ describe('npm run local', () => {
     ]);
 
     // Assess
-    expect(out).toContain('stack routekeeper-dev: 51 resources');
+    // Every resource of the packaged template, deployed.
+    const template = JSON.parse(
+      readFileSync(join(PACKAGE_DIR, 'cloudformation-template-update-stack.json'), 'utf8'),
+    ) as { Resources: Record<string, unknown> };
+    const resources = Object.keys(template.Resources).length;
+    expect(out).toMatch(
+      new RegExp(
+        `stack routekeeper-dev: ${resources} resources, (all \\w+_COMPLETE|(\\d+ \\w+_COMPLETE(, )?)+)\n`,
+      ),
+    );
+    expect(out).toMatch(/event log: Route Switch Completed \{.*"node":"node2"/);
     expect(out).toContain('heartbeat ← LifeKeeper Failover: ');
     expect(out).toContain('routeSwitch ← Route Switch Requested: Switched');
     expect(await routesOn(node1.eniId)).toBe(false);

@@ -17,42 +17,38 @@ import {
   CreateTransitGatewayRouteCommand,
   CreateTransitGatewayRouteTableCommand,
   CreateTransitGatewayVpcAttachmentCommand,
-  DeleteRouteCommand,
   DeleteTransitGatewayRouteCommand,
   DescribeTransitGatewaysCommand,
   EC2Client,
   SearchTransitGatewayRoutesCommand,
 } from '@aws-sdk/client-ec2';
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/routekeeper/main';
 import { type FaultProxy, startFaultProxy } from '../../dev/fault-proxy';
 import { CLUSTER, REGION, type Topology, topologyConfig, VIP } from '../../dev/guide';
-import { createTables, type Tables } from '../../dev/tables';
-import {
-  type AwsClients,
-  buildTopology,
-  createBusTap,
-  recordHeartbeats,
-  vipTargets,
-} from '../../dev/topology';
+import { recordHeartbeats, vipTargets } from '../../dev/topology';
 import { buildDeps as buildDriftDeps } from '../../functions/drift/deps';
 import { makeHandler as makeDriftHandler } from '../../functions/drift/handler';
 import { buildDeps as buildSwitchDeps } from '../../functions/route-switch/deps';
 import { makeHandler } from '../../functions/route-switch/handler';
 import { DETAIL_TYPE as DRIFT_DETECTED } from '../../shared/events/route-drift-detected';
 import { DETAIL_TYPE as SWITCH_REQUESTED } from '../../shared/events/route-switch-requested';
-import { COMPLETED, FAILED } from '../../shared/events/route-switch-result';
+import { COMPLETED } from '../../shared/events/route-switch-result';
 import { instrument } from '../../shared/telemetry';
-import { clients, emulatorEnv, motoUrl, resetEmulator, writeConfig } from '../support/emulator';
+import { motoUrl, writeConfig } from '../support/emulator';
 import { lambdaContext, switchRequestEvent } from '../support/events';
+import {
+  deliveredSwitchRequests,
+  deployWorld,
+  type StackWorld,
+  worldEnv,
+} from '../support/stack-world';
 
 const NETWORK_ACCOUNT = '222222222222';
 const NETWORK_ROLE = `arn:aws:iam::${NETWORK_ACCOUNT}:role/routekeeper-network`;
 const EXTERNAL_ID = 'routekeeper-it';
-const BUS = 'routekeeper-network-it';
 const DESTINATION = `${VIP}/32`;
 
 /** EC2 as the network account: what its operators (and the test's setup) see. */
@@ -78,14 +74,10 @@ interface NetworkTgw {
   readonly attachmentId: string;
 }
 
-interface World {
-  aws: AwsClients;
+interface World extends StackWorld {
   network: EC2Client;
-  topology: Topology;
   tgw: NetworkTgw;
-  tables: Tables;
   configPath: string;
-  queueUrl: string;
   env: NodeJS.ProcessEnv;
 }
 
@@ -162,19 +154,10 @@ const staticVipRoutes = async (ec2: EC2Client, table: string) =>
 const setUp = async (
   options: { withRole?: boolean; cluster?: Parameters<typeof topologyConfig>[2] } = {},
 ): Promise<World> => {
-  await resetEmulator();
-  const aws = clients();
+  const deployed = await deployWorld({ routeTables: 2, otherVpcRoute: false });
+  const { aws, topology, tables } = deployed;
   const network = networkEc2(motoUrl());
-  const topology = await buildTopology(aws.ec2, { routeTables: 2 });
-  await aws.ec2.send(
-    new DeleteRouteCommand({
-      RouteTableId: topology.otherVpcRouteTable,
-      DestinationCidrBlock: DESTINATION,
-    }),
-  );
   const tgw = await buildNetworkTgw(network, topology);
-  const tables = await createTables(aws.dynamodb, 'network-it');
-  const tap = await createBusTap(aws, BUS, [DRIFT_DETECTED, SWITCH_REQUESTED, COMPLETED, FAILED]);
   const config = (withRole: boolean) =>
     topologyConfig(
       topology,
@@ -192,14 +175,7 @@ const setUp = async (
       },
     );
   const environment = (configPath: string) =>
-    emulatorEnv({
-      ROUTEKEEPER_CONFIG: configPath,
-      STATE_TABLE: tables.state,
-      LIVENESS_TABLE: tables.liveness,
-      IDEMPOTENCY_TABLE: tables.idempotency,
-      EVENT_BUS_NAME: BUS,
-      VERIFY_BUDGET_MS: '2000',
-    });
+    worldEnv(deployed, { ROUTEKEEPER_CONFIG: configPath, VERIFY_BUDGET_MS: '2000' });
   // node1 owns the VIP (a bootstrap claim, made with the role), and both nodes send heartbeats.
   let configPath = writeConfig(config(true));
   let env = environment(configPath);
@@ -215,8 +191,8 @@ const setUp = async (
     configPath = writeConfig(config(false));
     env = environment(configPath);
   }
-  const world = { aws, network, topology, tgw, tables, configPath, queueUrl: tap.queueUrl, env };
-  await drain(world);
+  const world = { ...deployed, network, tgw, configPath, env };
+  await drain(world, COMPLETED); // the bootstrap's result
   return world;
 };
 
@@ -255,14 +231,9 @@ const doctor = async (world: World, env: NodeJS.ProcessEnv = world.env) => {
   return { code, results, notPassed: results.filter((r) => r.outcome !== 'pass' && !motoGap(r)) };
 };
 
-const drain = async (world: World) => {
-  const output = await world.aws.sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: world.queueUrl, MaxNumberOfMessages: 10 }),
-  );
-  return (output.Messages ?? []).map(
-    (m) => JSON.parse(m.Body ?? '{}') as { 'detail-type': string; detail: Record<string, unknown> },
-  );
-};
+/** The stack's event log since the last look, read until an event of `wanted` is there (at most 3 s). */
+const drain = (world: World, wanted: string) =>
+  world.log.next({ until: (e) => e['detail-type'] === wanted, timeoutMs: 3_000 });
 
 /**
  * moto drops the target of a VPC route to a TGW of another account (a route to the network account's TGW
@@ -327,7 +298,9 @@ describe('a Transit Gateway in a network account (two accounts on the emulator)'
       undefined,
       lambdaContext() as Context,
     );
-    const detected = (await drain(world)).find((e) => e['detail-type'] === DRIFT_DETECTED);
+    const detected = (await drain(world, DRIFT_DETECTED)).find(
+      (e) => e['detail-type'] === DRIFT_DETECTED,
+    );
     // Assess
     expect(notPassed.map(finding)).toEqual([
       `tgw.vip-route TgwRouteTargetUnobservable unknown ${first}`,
@@ -356,7 +329,7 @@ describe('a Transit Gateway in a network account (two accounts on the emulator)'
     const outcome = await switchHandler(world.env)(
       switchRequestEvent({ cluster: CLUSTER, node: 'node2', orderToken: 2_000 }),
     );
-    const events = await drain(world);
+    const events = await drain(world, COMPLETED);
     // Assess
     expect(outcome.kind).toBe('Switched');
     expect(outcome.tgwTables).toEqual([
@@ -391,7 +364,7 @@ describe('a Transit Gateway in a network account (two accounts on the emulator)'
       }),
     );
     expect(bootstrap.kind).toBe('AlreadyInPlace');
-    await drain(world);
+    await drain(world, COMPLETED);
     await world.network.send(
       new DeleteTransitGatewayRouteCommand({
         TransitGatewayRouteTableId: second,
@@ -404,13 +377,15 @@ describe('a Transit Gateway in a network account (two accounts on the emulator)'
       undefined,
       lambdaContext() as Context,
     );
-    const requests = (await drain(world)).filter((e) => e['detail-type'] === SWITCH_REQUESTED);
+    // What the deployed routeSwitch rule delivers: the invocations routeSwitch gets.
+    const requests = await deliveredSwitchRequests(world, 1);
     const outcomes = [];
-    // moto's SQS copy of an event lacks `account`, which a real EventBridge envelope always carries.
-    for (const request of requests)
-      outcomes.push(await switchHandler(world.env)({ account: '123456789012', ...request }));
+    for (const request of requests) outcomes.push(await switchHandler(world.env)(request));
     // Assess
     expect(summary).toMatchObject({ repairs: 1 });
+    expect(requests.map((r) => [r['detail-type'], r.detail.reason])).toEqual([
+      [SWITCH_REQUESTED, 'repair'],
+    ]);
     expect(outcomes.map((o) => [o.kind, o.tgw])).toEqual([
       ['AlreadyInPlace', { finding: 'Missing', action: 'create' }],
     ]);
@@ -436,7 +411,9 @@ describe('a Transit Gateway in a network account that routekeeper cannot reach',
       undefined,
       lambdaContext() as Context,
     );
-    const detected = (await drain(world)).find((e) => e['detail-type'] === DRIFT_DETECTED);
+    const detected = (await drain(world, DRIFT_DETECTED)).find(
+      (e) => e['detail-type'] === DRIFT_DETECTED,
+    );
     // Assess
     const expected = [
       `tgw.defaults TransitGatewayNotVisible unknown ${world.tgw.transitGatewayId}`,
@@ -471,7 +448,7 @@ describe('a Transit Gateway in a network account that routekeeper cannot reach',
     const outcome = await switchHandler(env)(
       switchRequestEvent({ cluster: CLUSTER, node: 'node2', orderToken: 2_000 }),
     );
-    const events = await drain(world);
+    const events = await drain(world, DRIFT_DETECTED);
     // Assess
     const expected = [
       `tgw.defaults NetworkRoleUnavailable unknown`,

@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
-  DeleteRouteCommand,
   DescribeRouteTablesCommand,
   ReplaceRouteCommand,
   SearchTransitGatewayRoutesCommand,
@@ -21,68 +20,45 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/routekeeper/main';
-import { CLUSTER, type Topology, topologyConfig, VIP } from '../../dev/guide';
-import { createTables, type Tables } from '../../dev/tables';
-import {
-  type AwsClients,
-  buildTopology,
-  type CapturedEvent,
-  createBusTap,
-  drain,
-  recordHeartbeats,
-  vipTargets,
-} from '../../dev/topology';
+import type { LoggedEvent } from '../../dev/event-log';
+import { CLUSTER, topologyConfig, VIP } from '../../dev/guide';
+import { recordHeartbeats, vipTargets } from '../../dev/topology';
 import { buildDeps as buildDriftDeps } from '../../functions/drift/deps';
 import { makeHandler as makeDriftHandler } from '../../functions/drift/handler';
 import { buildDeps as buildSwitchDeps } from '../../functions/route-switch/deps';
 import { makeHandler } from '../../functions/route-switch/handler';
 import { DETAIL_TYPE as DRIFT_DETECTED } from '../../shared/events/route-drift-detected';
 import { DETAIL_TYPE as SWITCH_REQUESTED } from '../../shared/events/route-switch-requested';
-import { COMPLETED, FAILED } from '../../shared/events/route-switch-result';
+import { COMPLETED } from '../../shared/events/route-switch-result';
 import { OPERATOR_SOURCE } from '../../shared/events/routekeeper-source';
 import { instrument } from '../../shared/telemetry';
-import { clients, emulatorEnv, resetEmulator, writeConfig } from '../support/emulator';
+import { writeConfig } from '../support/emulator';
 import { lambdaContext, switchRequestEvent } from '../support/events';
+import {
+  deliveredSwitchRequests,
+  deployWorld,
+  type StackWorld,
+  worldEnv,
+} from '../support/stack-world';
 
 const ROOT = resolve(__dirname, '../..');
 /** These tests run `npx routekeeper` as processes, several per test: seconds each on a loaded machine. */
 const PROCESSES = { timeout: 300_000 };
-const BUS = 'routekeeper-operator-it';
 /** moto's caller identity (STS GetCallerIdentity) for any credentials. */
 const MOTO_CALLER = /^arn:aws:(sts|iam)::123456789012:/;
 
-interface World {
-  aws: AwsClients;
-  topology: Topology;
-  tables: Tables;
+interface World extends StackWorld {
   configPath: string;
-  queueUrl: string;
   env: NodeJS.ProcessEnv;
 }
 
 /** The guide's topology, correct (no other VPC routes the VIP), node1 owns the VIP (bootstrap claim). */
 const setUp = async (cluster: Parameters<typeof topologyConfig>[2] = {}): Promise<World> => {
-  await resetEmulator();
-  const aws = clients();
-  const topology = await buildTopology(aws.ec2);
-  await aws.ec2.send(
-    new DeleteRouteCommand({
-      RouteTableId: topology.otherVpcRouteTable,
-      DestinationCidrBlock: `${VIP}/32`,
-    }),
-  );
-  const tables = await createTables(aws.dynamodb, 'operator-it');
-  const tap = await createBusTap(aws, BUS, [COMPLETED, FAILED, DRIFT_DETECTED, SWITCH_REQUESTED]);
+  const deployed = await deployWorld({ otherVpcRoute: false });
+  const { aws, topology, tables } = deployed;
   const configPath = writeConfig(topologyConfig(topology, {}, cluster));
-  const env = emulatorEnv({
-    ROUTEKEEPER_CONFIG: configPath,
-    STATE_TABLE: tables.state,
-    LIVENESS_TABLE: tables.liveness,
-    IDEMPOTENCY_TABLE: tables.idempotency,
-    EVENT_BUS_NAME: BUS,
-    VERIFY_BUDGET_MS: '2000',
-  });
-  const world = { aws, topology, tables, configPath, queueUrl: tap.queueUrl, env };
+  const env = worldEnv(deployed, { ROUTEKEEPER_CONFIG: configPath, VERIFY_BUDGET_MS: '2000' });
+  const world = { ...deployed, configPath, env };
   const bootstrap = await lifekeeperClaim(world, 'node1', 1_000);
   expect(bootstrap.kind).toBe('AlreadyInPlace');
   await recordHeartbeats(aws.dynamodb, tables.liveness, CLUSTER, [
@@ -90,7 +66,7 @@ const setUp = async (cluster: Parameters<typeof topologyConfig>[2] = {}): Promis
     { node: 'node2', clockSkewMs: -20 },
   ]);
   // The bootstrap's result event, delivered asynchronously by moto: out of the way of the tests.
-  await drain(aws.sqs, tap.queueUrl, 1);
+  await world.log.next({ until: (e) => e['detail-type'] === COMPLETED });
   return world;
 };
 
@@ -143,17 +119,11 @@ const accountState = async (world: World) => ({
 });
 
 /**
- * The events on the tap until one matches (moto delivers rule targets asynchronously, and under load an
- * earlier test step's event may still arrive first); at most 15 s.
+ * The stack's event log until an event matches (moto delivers rule targets asynchronously, and under
+ * load an earlier test step's event may still arrive first); at most 15 s.
  */
-const eventsUntil = async (world: World, found: (e: CapturedEvent) => boolean) => {
-  const events: CapturedEvent[] = [];
-  const deadline = Date.now() + 15_000;
-  while (!events.some(found) && Date.now() < deadline) {
-    events.push(...(await drain(world.aws.sqs, world.queueUrl)));
-  }
-  return events;
-};
+const eventsUntil = (world: World, found: (e: LoggedEvent) => boolean) =>
+  world.log.next({ until: found });
 
 const onNode = (world: World, index: number) =>
   Object.fromEntries(
@@ -415,7 +385,7 @@ describe('routekeeper switch (emulator, process)', PROCESSES, () => {
     );
     expect(result.stdout).toContain('Dry run: nothing written.');
     expect(await accountState(world)).toEqual(before);
-    const events = await drain(world.aws.sqs, world.queueUrl);
+    const events = await world.log.next();
     expect(events.filter((e) => e.source === OPERATOR_SOURCE)).toEqual([]);
   });
 
@@ -557,14 +527,16 @@ describe('routekeeper pause and resume (emulator, process)', PROCESSES, () => {
     // Act: resume, then the next drift run repairs through routeSwitch
     const resumed = routekeeper(world, 'resume', '--cluster', CLUSTER);
     const afterResume = await drift(undefined, lambdaContext() as Context);
-    const requests = (
-      await eventsUntil(world, (e) => e['detail-type'] === SWITCH_REQUESTED)
-    ).filter((e) => e['detail-type'] === SWITCH_REQUESTED);
+    // What the deployed routeSwitch rule delivers: the invocations routeSwitch gets.
+    const requests = await deliveredSwitchRequests(world, 1);
     const handler = instrument(makeHandler(buildSwitchDeps(world.env)));
     for (const request of requests) await handler(request, lambdaContext() as Context);
     // Assess
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(afterResume).toMatchObject({ repairs: 1 });
+    expect(requests.map((r) => [r['detail-type'], r.detail.node, r.detail.reason])).toEqual([
+      [SWITCH_REQUESTED, 'node1', 'repair'],
+    ]);
     expect(await vipTargets(world.aws.ec2, world.topology.routeTables)).toEqual(onNode(world, 0));
     expect(
       JSON.parse(routekeeper(world, 'status', '--json').stdout).clusters[0].paused,
