@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { packageStack } from '../dev/local-stack';
 import { median } from './stats';
 
 /**
@@ -16,21 +17,6 @@ export interface BundleRow {
 }
 
 const ROOT = resolve(__dirname, '..');
-
-export const packageFunctions = (outDir: string): void => {
-  const result = spawnSync(
-    join(ROOT, 'node_modules/.bin/serverless'),
-    ['package', '--stage', 'dev', '--package', outDir],
-    {
-      cwd: ROOT,
-      input: '',
-      encoding: 'utf8',
-      env: { ...process.env, AWS_ENDPOINT_URL: '' },
-    },
-  );
-  if (result.status !== 0)
-    throw new Error(`serverless package failed:\n${result.stdout}\n${result.stderr}`);
-};
 
 const findEntry = (dir: string): string => {
   const walk = (at: string): string | undefined => {
@@ -55,9 +41,9 @@ const importOnce = (entry: string, cwd: string, env: NodeJS.ProcessEnv): number 
   return Number(result.stdout);
 };
 
-export const measureBundles = (env: NodeJS.ProcessEnv, runs = 10): BundleRow[] => {
-  const outDir = mkdtempSync(join(tmpdir(), 'routekeeper-bench-package-'));
-  packageFunctions(outDir);
+/** The zips of `serverless package --stage dev` (the package `npm run local` and the tests deploy, cached). */
+export const measureBundles = async (env: NodeJS.ProcessEnv, runs = 10): Promise<BundleRow[]> => {
+  const { dir: outDir } = await packageStack();
   return readdirSync(outDir)
     .filter((name) => name.endsWith('.zip'))
     .sort()
@@ -77,4 +63,34 @@ export const measureBundles = (env: NodeJS.ProcessEnv, runs = 10): BundleRow[] =
         coldImportMs: median(samples),
       };
     });
+};
+
+/** `routekeeper doctor --help` as a person starts it: the wall time of the whole process. */
+export interface CliStartRow {
+  /** warm: V8's compile cache holds the bundle (every run after the first; `npm ci` warms it); cold: empty. */
+  readonly cache: 'warm' | 'cold';
+  readonly wallMs: number;
+}
+
+export const measureCliStart = (runs = 10): CliStartRow[] => {
+  const bin = join(ROOT, 'bin/routekeeper.cjs');
+  const once = (env: NodeJS.ProcessEnv) => {
+    const started = performance.now();
+    const result = spawnSync(process.execPath, [bin, 'doctor', '--help'], {
+      env,
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+    if (result.status !== 0) throw new Error(`routekeeper doctor --help failed: ${result.stderr}`);
+    return performance.now() - started;
+  };
+  once(process.env); // fills the cache for the warm runs
+  const warm = Array.from({ length: runs }, () => once(process.env));
+  const cold = Array.from({ length: runs }, () =>
+    once({ ...process.env, NODE_COMPILE_CACHE: mkdtempSync(join(tmpdir(), 'rk-compile-cache-')) }),
+  );
+  return [
+    { cache: 'warm', wallMs: median(warm) },
+    { cache: 'cold', wallMs: median(cold) },
+  ];
 };

@@ -285,7 +285,7 @@ export const measureLatency = async (
   }
   options.log(`    bare SDK: ${bare.length} failovers`);
   let cli: number[] | undefined;
-  if (awsCliAvailable()) {
+  if (awsCliAvailable() && options.cliRuns(tables) > 0) {
     cli = [];
     const cliRuns = options.cliRuns(tables);
     for (let i = 0; i < cliRuns; i++) {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
 
@@ -26,7 +27,20 @@ export const buildCli = async (): Promise<string> => {
     outfile: CLI_BUNDLE,
     logLevel: 'warning',
   });
+  warmCompileCache();
   return CLI_BUNDLE;
+};
+
+/**
+ * One run of `routekeeper doctor --help` right after the build, so V8's compile cache (bin/routekeeper.cjs
+ * enables it, in the OS temp directory, per Node version) already holds the 3.6 MB bundle when a person
+ * first runs it: 0.2 s instead of 0.35–0.45 s on a 2-core machine. Best effort: a failure only costs speed.
+ */
+const warmCompileCache = () => {
+  spawnSync(process.execPath, [resolve(ROOT, 'bin/routekeeper.cjs'), 'doctor', '--help'], {
+    stdio: 'ignore',
+    timeout: 10_000,
+  });
 };
 
 if (require.main === module) {
