@@ -175,6 +175,45 @@ describe('serverless package', () => {
     });
   });
 
+  it("logs routekeeper's own events, and no node event (they carry signatures), to a 30-day log group only its rule may write", () => {
+    // Act
+    const { EventLog, EventLogPolicy, EventLogRule } = template.Resources;
+    if (!EventLog || !EventLogPolicy || !EventLogRule)
+      throw new Error('no event log in the template');
+    const rule = EventLogRule.Properties as {
+      Name: string;
+      EventPattern: { source: unknown[] };
+      Targets: { Arn: { 'Fn::Sub': string } }[];
+    };
+    const policy = JSON.parse(
+      (EventLogPolicy.Properties.PolicyDocument as { 'Fn::Sub': string })['Fn::Sub'],
+    ) as {
+      Statement: {
+        Principal: { Service: string[] };
+        Action: string[];
+        Condition: { ArnEquals: Record<string, string> };
+      }[];
+    };
+    // Assess
+    expect(EventLog.Properties).toEqual({
+      LogGroupName: '/aws/events/routekeeper-dev',
+      RetentionInDays: 30,
+    });
+    expect(rule.EventPattern).toEqual({ source: ['routekeeper', 'routekeeper.operator'] });
+    expect(rule.Targets.map((t) => t.Arn['Fn::Sub'])).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string
+      'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${EventLog}',
+    ]);
+    expect(
+      policy.Statement.map((st) => [st.Action, st.Condition.ArnEquals['aws:SourceArn']]),
+    ).toEqual([
+      [
+        ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/routekeeper-dev/${rule.Name}`,
+      ],
+    ]);
+  });
+
   it('lets only the configured node roles put lifekeeper events, each only its own source, and only routekeeper put its own', () => {
     // Act
     const policy = template.Resources.EventBus?.Properties.Policy as {
