@@ -1,8 +1,13 @@
 import { createInterface } from 'node:readline/promises';
 import { CONFIG_ENV, loadConfigFile, stageConfigPath } from '../../shared/config/load';
-import { ConfigError, type RoutekeeperConfig } from '../../shared/config/schema';
+import {
+  type ClusterConfig,
+  ConfigError,
+  type RoutekeeperConfig,
+} from '../../shared/config/schema';
 import { AwsCallError } from '../../shared/core/errors';
 import { runUntil } from '../../shared/core/stop';
+import { selectClusters } from '../../shared/domain/checks/run';
 
 /** What a subcommand talks to: stdout, stderr, the environment and, for prompts, stdin. */
 export interface Io {
@@ -161,6 +166,20 @@ export const auditLine = (io: Io, message: string, fields: Record<string, unknow
   io.err(
     `${JSON.stringify({ level: 'INFO', timestamp: new Date().toISOString(), message, ...fields })}\n`,
   );
+};
+
+/**
+ * The configured clusters a reporting command covers: every one, or the one `--cluster` names (a usage
+ * error when that one is not configured).
+ */
+export const configuredClusters = (
+  values: { config?: string | undefined; stage?: string | undefined; cluster?: string | undefined },
+  env: NodeJS.ProcessEnv,
+): { readonly config: RoutekeeperConfig; readonly clusters: ClusterConfig[] } => {
+  const config = loadConfig(values, env);
+  const clusters = selectClusters(config, values.cluster);
+  if (clusters.length === 0) throw new UsageError(`cluster "${values.cluster}" is not configured`);
+  return { config, clusters };
 };
 
 /** The configured cluster (and VIP) a command names, or a usage error naming what is not configured. */

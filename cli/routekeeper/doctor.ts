@@ -1,19 +1,17 @@
 import { parseArgs } from 'node:util';
 import { runDoctor } from '../../shared/domain/checks/doctor';
-import { selectClusters } from '../../shared/domain/checks/run';
 import { summarise } from '../../shared/domain/checks/types';
 import {
   CONFIG_HELP,
   type Command,
+  configuredClusters,
   DEFAULT_TIMEOUT_SECONDS,
   EXIT,
   livenessTableName,
-  loadConfig,
   runCommand,
   stateTableName,
   TABLES_HELP,
   TIMEOUT_HELP,
-  UsageError,
 } from './common';
 import { formatText, toJson } from './format';
 
@@ -68,10 +66,7 @@ export const doctor: Command = (argv, io) =>
     io,
     () => parse(argv),
     async (options) => {
-      const config = loadConfig(options, io.env);
-      const clusters = selectClusters(config, options.cluster);
-      if (clusters.length === 0)
-        throw new UsageError(`cluster "${options.cluster}" is not configured`);
+      const { config, clusters } = configuredClusters(options, io.env);
       const progress = options.quiet ? () => undefined : (m: string) => io.err(`doctor: ${m}\n`);
       // The SDK loads only when the command talks to AWS: `--help` and usage errors start at once.
       const { buildDoctorDeps, missingCredentials } = await import('./deps');

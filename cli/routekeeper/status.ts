@@ -6,18 +6,16 @@ import {
 } from '../../shared/aws/clients';
 import { readStatusFacts } from '../../shared/aws/status-reads';
 import { describePause } from '../../shared/domain/checks/maintenance';
-import { selectClusters } from '../../shared/domain/checks/run';
 import { type Agreement, assessStatus, type StatusReport } from '../../shared/domain/checks/status';
 import {
   CONFIG_HELP,
   type Command,
+  configuredClusters,
   livenessTableName,
-  loadConfig,
   runCommand,
   stateTableName,
   TABLES_HELP,
   TIMEOUT_HELP,
-  UsageError,
 } from './common';
 
 export const USAGE = `Usage: routekeeper status [options]
@@ -121,10 +119,7 @@ export const status: Command = (argv, io) =>
     io,
     () => parse(argv),
     async (options) => {
-      const config = loadConfig(options, io.env);
-      const clusters = selectClusters(config, options.cluster);
-      if (clusters.length === 0)
-        throw new UsageError(`cluster "${options.cluster}" is not configured`);
+      const { clusters } = configuredClusters(options, io.env);
       const clients = { region: clusters[0]?.region, endpoint: io.env.AWS_ENDPOINT_URL };
       const facts = await readStatusFacts(
         {
