@@ -21,7 +21,7 @@ describe('duplicate deliveries of one failover', () => {
 
   it('writes each table once and publishes one result when four copies arrive, two at once', async () => {
     // Prepare
-    const run = await world.begin('duplicates: 4 copies, 2 at once', { tap: true });
+    const run = await world.begin('duplicates: 4 copies, 2 at once');
     const failover = run.claim('node2', 2_000);
     const plan = [0, 0, 30, 900].map((atMs, copy) => ({
       eventId: failover.id,
