@@ -192,10 +192,7 @@ export const openWorld = async (
     STOP_BEFORE_TIMEOUT_MS: '100',
   };
 
-  const begin = async (
-    scenario: string,
-    runOptions: { seed?: number } = {},
-  ): Promise<FaultRun> => {
+  const begin = async (scenario: string, runOptions: { seed?: number } = {}): Promise<FaultRun> => {
     // Requests an abandoned invocation of the previous run sent before it ended must land first.
     await proxy.idle();
     proxy.reset(runOptions.seed);
