@@ -344,6 +344,8 @@ export const openWorld = async (
         });
         return { report, log, writes, record, targets, drifted, historyFile };
       },
+      // moto 5 writes to a rule's log-group target inside PutEvents, before it answers; settle has
+      // waited for every PutEvents of the run to be answered, so whatever was published is logged.
       published: async () =>
         (await eventLog.next())
           .filter((e) => e['detail-type'] === COMPLETED || e['detail-type'] === FAILED)
