@@ -79,8 +79,13 @@ describe('a Lambda crash after the EC2 write, before the record is updated', () 
       },
     ]);
     const failover = run.claim('node2', 2_000);
-    // Act: with a 1 s timeout the lock the dead attempt left expires before the first retry.
-    const log = await run.deliver(inOrder([failover], 0), { timeoutMs: 1_000 });
+    // Act: with the timeout no longer than the wait before the first retry, the lock the dead attempt left
+    // expires before that retry. 2 s, not 1 s: the retry must still finish within its timeout, and moto
+    // takes 0.25-0.75 s per PutEvents that reaches the stack's event-log rule.
+    const log = await run.deliver(inOrder([failover], 0), {
+      timeoutMs: 2_000,
+      retryDelaysMs: [2_000, 4_000],
+    });
     const settled = await run.settle([log]);
     // Assess
     expect(settled.report.violations, settled.historyFile).toEqual([]);

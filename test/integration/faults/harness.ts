@@ -1,27 +1,43 @@
 /**
- * The fault suite's world: one topology on the shared moto_server per test file, the fault proxy in front
- * of it (functions reach AWS only through the proxy; the harness reads and resets state directly on moto),
- * and per test a fresh run: new state and idempotency tables, a new bus, routes back on node1.
- * A run that asserts on published results asks for a tap (a rule with an SQS target) on its bus; the
- * others do without, because moto takes a few hundred milliseconds per PutEvents that reaches an SQS target.
+ * The fault suite's world: per test file, routekeeper's packaged stack deployed on the shared moto_server
+ * (its tables, bus and rules, never restated here), one topology, and the fault proxy in front of it
+ * (functions reach AWS only through the proxy; the harness reads and resets state directly on moto).
+ * Per test a fresh run: the deployed tables emptied, routes back on node1, and a reader of the stack's
+ * event log (what its deployed event-log rule saw on the bus) that sees only this run's events.
+ * Every result routeSwitch publishes reaches that rule, and moto takes 0.25-0.75 s for such a PutEvents
+ * (it builds its JSONPath parsers again for each event a target gets): a scenario that shortens the
+ * function timeout leaves room for it.
  */
 
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  type AttributeValue,
+  BatchWriteItemCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { ReplaceRouteCommand } from '@aws-sdk/client-ec2';
-import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { eventLogReader } from '../../../dev/event-log';
 import { type FaultProxy, startFaultProxy } from '../../../dev/fault-proxy';
 import { CLUSTER, type Topology, topologyConfig, VIP } from '../../../dev/guide';
-import { createTables, type Tables } from '../../../dev/tables';
-import { type AwsClients, buildTopology, createBusTap, vipTargets } from '../../../dev/topology';
+import { stackEnvironment, stackTables } from '../../../dev/local-stack';
+import type { Tables } from '../../../dev/tables';
+import { type AwsClients, buildTopology, vipTargets } from '../../../dev/topology';
 import { buildDeps } from '../../../functions/route-switch/deps';
 import { makeHandler } from '../../../functions/route-switch/handler';
 import { COMPLETED, FAILED } from '../../../shared/events/route-switch-result';
 import { instrument } from '../../../shared/telemetry';
-import { clients, motoUrl, resetEmulator, writeConfig } from '../../support/emulator';
+import {
+  clients,
+  deployedStack,
+  motoUrl,
+  resetEmulator,
+  writeConfig,
+} from '../../support/emulator';
 import { switchRequestEvent } from '../../support/events';
 import {
   type Delivery,
@@ -82,7 +98,10 @@ export interface FaultRun {
     logs: readonly DeliveryLog[],
     options?: { excludedTables?: readonly string[] },
   ) => Promise<SettledRun>;
-  /** Route Switch Completed / Failed events published so far. */
+  /**
+   * Route Switch Completed / Failed events published in this run since the last call, as the stack's
+   * event log recorded them (oldest first).
+   */
   readonly published: () => Promise<{ detailType: string; detail: Record<string, unknown> }[]>;
 }
 
@@ -90,12 +109,50 @@ export interface FaultWorld {
   readonly aws: AwsClients;
   readonly topology: Topology;
   readonly proxy: FaultProxy;
-  /** A fresh run; `seed` restarts the proxy's random source; `tap` captures the published results. */
-  begin(scenario: string, options?: { seed?: number; tap?: boolean }): Promise<FaultRun>;
+  /** A fresh run; `seed` restarts the proxy's random source. */
+  begin(scenario: string, options?: { seed?: number }): Promise<FaultRun>;
   close(): Promise<void>;
 }
 
-let runs = 0;
+/**
+ * Delete every item of a table, then check that a consistent scan finds none. Only called while nothing
+ * else writes (the proxy idle, every invocation of the previous run ended: the proxy cuts off anything
+ * an abandoned invocation still sends), so the table is empty when the run starts.
+ */
+const emptyTable = async (dynamodb: DynamoDBClient, TableName: string): Promise<void> => {
+  const keys = (
+    (await dynamodb.send(new DescribeTableCommand({ TableName }))).Table?.KeySchema ?? []
+  ).map((key) => key.AttributeName ?? '');
+  const ExpressionAttributeNames = Object.fromEntries(keys.map((key, i) => [`#k${i}`, key]));
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await dynamodb.send(
+      new ScanCommand({
+        TableName,
+        ConsistentRead: true,
+        ProjectionExpression: Object.keys(ExpressionAttributeNames).join(', '),
+        ExpressionAttributeNames,
+        ExclusiveStartKey,
+      }),
+    );
+    const items = page.Items ?? [];
+    for (let i = 0; i < items.length; i += 25) {
+      let requests = items.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+      while (requests.length > 0) {
+        const { UnprocessedItems } = await dynamodb.send(
+          new BatchWriteItemCommand({ RequestItems: { [TableName]: requests } }),
+        );
+        requests = (UnprocessedItems?.[TableName] ?? []) as typeof requests;
+      }
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey !== undefined);
+  const left = await dynamodb.send(
+    new ScanCommand({ TableName, ConsistentRead: true, Select: 'COUNT' }),
+  );
+  if ((left.Count ?? 0) > 0 || left.LastEvaluatedKey !== undefined)
+    throw new Error(`table ${TableName} still holds items after it was emptied`);
+};
 
 /** Keep the evidence of a violation: the whole history, as JSON, in the temporary directory. */
 const dumpHistory = (scenario: string, history: object): string => {
@@ -105,12 +162,17 @@ const dumpHistory = (scenario: string, history: object): string => {
   return path;
 };
 
-/** One world per test file: moto reset, topology built, proxy started, functions pointed at the proxy. */
+/**
+ * One world per test file: moto reset, the stack deployed (once: its names are fixed), topology built,
+ * proxy started, functions pointed at the proxy.
+ */
 export const openWorld = async (
   file: string,
   options: { seed: number; routeTables?: number },
 ): Promise<FaultWorld> => {
   await resetEmulator();
+  const stack = await deployedStack();
+  const tables = stackTables(stack);
   const aws = clients();
   const topology = await buildTopology(aws.ec2, { routeTables: options.routeTables ?? 2 });
   const proxy = await startFaultProxy({ target: motoUrl(), seed: options.seed });
@@ -121,15 +183,29 @@ export const openWorld = async (
   const enis = new Map(topology.nodes.map((node) => [node.name, node.eniId]));
   const eni = (node: string) => enis.get(node) ?? `unknown-node-${node}`;
   const node1 = eni('node1');
+  // The deployed functions' environment (tables, bus, settings), reaching AWS through the proxy, with
+  // the suite's compressed time scale.
+  const env = {
+    ...process.env,
+    ...stackEnvironment(stack),
+    AWS_ENDPOINT_URL: proxy.url,
+    ROUTEKEEPER_CONFIG: configPath,
+    VERIFY_BUDGET_MS: '1000',
+    // The function stops itself (retryable) shortly before the compressed 3 s timeout: the time scale
+    // keeps no room for AWS's 2 s, and a loaded test machine needs what there is for the work.
+    STOP_BEFORE_TIMEOUT_MS: '100',
+  };
 
-  const begin = async (
-    scenario: string,
-    runOptions: { seed?: number; tap?: boolean } = {},
-  ): Promise<FaultRun> => {
-    const n = ++runs;
+  const begin = async (scenario: string, runOptions: { seed?: number } = {}): Promise<FaultRun> => {
     // Requests an abandoned invocation of the previous run sent before it ended must land first.
     await proxy.idle();
     proxy.reset(runOptions.seed);
+    // The stack is deployed once per world, so each run starts from its tables emptied (not new ones):
+    // every item of each deployed table is deleted and a consistent scan confirms none is left, before
+    // anything of this run is delivered. Nothing else writes meanwhile (see emptyTable).
+    await Promise.all(Object.values(tables).map((table) => emptyTable(aws.dynamodb, table)));
+    // Only the events this run publishes: the reader skips what earlier runs left in the event log.
+    const eventLog = await eventLogReader(aws.logs, stack.eventLog);
     await Promise.all(
       topology.routeTables.map((RouteTableId) =>
         aws.ec2.send(
@@ -141,24 +217,7 @@ export const openWorld = async (
         ),
       ),
     );
-    const tables = await createTables(aws.dynamodb, `faults-${process.pid}-${n}`);
-    const bus = `faults-${process.pid}-${n}`;
-    const tap = runOptions.tap
-      ? await createBusTap(aws, bus, [COMPLETED, FAILED])
-      : await aws.events.send(new CreateEventBusCommand({ Name: bus })).then(() => undefined);
     const initialTargets = await vipTargets(aws.ec2, topology.routeTables);
-    const env = {
-      ...process.env,
-      AWS_ENDPOINT_URL: proxy.url,
-      ROUTEKEEPER_CONFIG: configPath,
-      STATE_TABLE: tables.state,
-      IDEMPOTENCY_TABLE: tables.idempotency,
-      EVENT_BUS_NAME: bus,
-      VERIFY_BUDGET_MS: '1000',
-      // The function stops itself (retryable) shortly before the compressed 3 s timeout: the time scale
-      // keeps no room for AWS's 2 s, and a loaded test machine needs what there is for the work.
-      STOP_BEFORE_TIMEOUT_MS: '100',
-    };
     const newContainer = (): Invoke => instrument(makeHandler(buildDeps(env)));
     const claims = new Map<string, ClaimOf>();
     let planned = 0;
@@ -289,17 +348,12 @@ export const openWorld = async (
         });
         return { report, log, writes, record, targets, drifted, historyFile };
       },
-      published: async () => {
-        if (tap === undefined)
-          throw new Error(`run "${scenario}" has no tap: begin it with { tap: true }`);
-        const output = await aws.sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: tap.queueUrl, MaxNumberOfMessages: 10 }),
-        );
-        return (output.Messages ?? []).map((message) => {
-          const body = JSON.parse(message.Body ?? '{}');
-          return { detailType: body['detail-type'], detail: body.detail };
-        });
-      },
+      // moto 5 writes to a rule's log-group target inside PutEvents, before it answers; settle has
+      // waited for every PutEvents of the run to be answered, so whatever was published is logged.
+      published: async () =>
+        (await eventLog.next())
+          .filter((e) => e['detail-type'] === COMPLETED || e['detail-type'] === FAILED)
+          .map((e) => ({ detailType: e['detail-type'], detail: e.detail })),
     };
   };
 

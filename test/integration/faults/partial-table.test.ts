@@ -23,7 +23,7 @@ describe('a route table failing while the others succeed', () => {
 
   it('switches the other tables, reports Partial, and never reverts them', async () => {
     // Prepare
-    const run = await world.begin('partial: one table unauthorized', { tap: true });
+    const run = await world.begin('partial: one table unauthorized');
     const [broken, ...others] = world.topology.routeTables as [string, ...string[]];
     run.proxy.setRules([failures.routeTable(broken)]);
     const failover = run.claim('node2', 2_000);

@@ -22,7 +22,7 @@ describe('PutEvents partial failure when routeSwitch publishes its result', () =
 
   it('retries the invocation, writes each table once and publishes the result once', async () => {
     // Prepare
-    const run = await world.begin('publish: FailedEntryCount=1 once', { tap: true });
+    const run = await world.begin('publish: FailedEntryCount=1 once');
     run.proxy.setRules([failures.putEventsEntry(1)]);
     const failover = run.claim('node2', 2_000);
     // Act
