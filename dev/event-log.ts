@@ -20,8 +20,8 @@ export interface LoggedEvent {
 export interface EventLogReader {
   /**
    * The events logged since the last call (or since the reader was made), oldest first; with `until`, it
-   * keeps reading (at most `timeoutMs`, 15 s by default) until one of them matches: the emulator delivers
-   * a rule's targets after PutEvents answers.
+   * keeps reading (at most `timeoutMs`, 15 s by default) until one of them matches: an event another
+   * process publishes (a function in the local runner, a CLI) may not have been put yet.
    */
   next(options?: {
     readonly until?: (event: LoggedEvent) => boolean;
