@@ -93,8 +93,7 @@ export const formatStatus = (report: StatusReport): string => {
           `      ${MARK[table.agreement]} route table ${table.routeTableId} → ${table.target}`,
         );
       }
-      if (vip.transitGateway) {
-        const tgw = vip.transitGateway;
+      for (const tgw of vip.transitGatewayRoutes ?? []) {
         out.push(
           `      ${MARK[tgw.agreement]} TGW route table ${tgw.routeTableId} → ${tgw.target} (expected ${tgw.expectedAttachment})`,
         );

@@ -31,6 +31,8 @@ export interface RouteStatus {
   readonly agreement: Agreement;
 }
 
+export type TgwRouteStatus = RouteStatus & { readonly expectedAttachment: string };
+
 export interface VipStatus {
   readonly vip: string;
   readonly owner?: {
@@ -43,7 +45,10 @@ export interface VipStatus {
     readonly initiatedBy?: OperatorAudit;
   };
   readonly tables: readonly RouteStatus[];
-  readonly transitGateway?: RouteStatus & { readonly expectedAttachment: string };
+  /** The first of `transitGatewayRoutes`, as version 1 of the JSON has always shown it. */
+  readonly transitGateway?: TgwRouteStatus;
+  /** Every TGW route table that must hold the VIP's static route, in configuration order. */
+  readonly transitGatewayRoutes?: readonly TgwRouteStatus[];
   readonly paused?: Pause;
   readonly agreement: Agreement;
   /** Why it does not agree, or is unknown, one line each. */
@@ -150,39 +155,37 @@ const vipStatus = (
     if (tables.length === 0) disagree(`no managed route table carries ${vip.address}/32`);
   }
 
-  // The first of the VIP's TGW route tables (doctor and drift check each of them).
-  const expected = vip.transitGatewayRoutes[0];
-  let transitGateway: VipStatus['transitGateway'];
-  if (expected !== undefined) {
+  // Every TGW route table the VIP's static route must be in (doctor and drift check the same ones).
+  const transitGatewayRoutes = vip.transitGatewayRoutes.map((expected): TgwRouteStatus => {
     const read = facts.tgwRoutes[expected.routeTableId];
     const base = { routeTableId: expected.routeTableId, expectedAttachment: expected.attachmentId };
     if (read === undefined || !read.ok) {
       const error = read === undefined ? 'not read' : read.error;
       unknown(`Transit Gateway route table ${expected.routeTableId} unreadable: ${error}`);
-      transitGateway = { ...base, target: `unreadable: ${error}`, agreement: 'unknown' };
-    } else {
-      const destination = vipDestination(vip.address);
-      const routes = read.value.routes.filter((r) => r.destination === destination);
-      const { finding } = assessTgwRoute(routes, read.value.complete, expected.attachmentId);
-      const staticRoute = routes.find((r) => r.type === 'static');
-      const target =
-        staticRoute === undefined
-          ? 'no static route'
-          : `${staticRoute.attachmentIds.join(',') || 'attachment not reported'}${staticRoute.state === 'active' ? '' : ` (${staticRoute.state})`}`;
-      const agreement: Agreement =
-        finding === 'InPlace'
-          ? 'agrees'
-          : finding === 'TargetUnobservable' || finding === 'SearchIncomplete'
-            ? 'unknown'
-            : 'disagrees';
-      if (agreement !== 'agrees') {
-        (agreement === 'unknown' ? unknown : disagree)(
-          `Transit Gateway route ${expected.routeTableId}: ${finding} (expected ${expected.attachmentId})`,
-        );
-      }
-      transitGateway = { ...base, target, agreement };
+      return { ...base, target: `unreadable: ${error}`, agreement: 'unknown' };
     }
-  }
+    const destination = vipDestination(vip.address);
+    const routes = read.value.routes.filter((r) => r.destination === destination);
+    const { finding } = assessTgwRoute(routes, read.value.complete, expected.attachmentId);
+    const staticRoute = routes.find((r) => r.type === 'static');
+    const target =
+      staticRoute === undefined
+        ? 'no static route'
+        : `${staticRoute.attachmentIds.join(',') || 'attachment not reported'}${staticRoute.state === 'active' ? '' : ` (${staticRoute.state})`}`;
+    const agreement: Agreement =
+      finding === 'InPlace'
+        ? 'agrees'
+        : finding === 'TargetUnobservable' || finding === 'SearchIncomplete'
+          ? 'unknown'
+          : 'disagrees';
+    if (agreement !== 'agrees') {
+      (agreement === 'unknown' ? unknown : disagree)(
+        `Transit Gateway route ${expected.routeTableId}: ${finding} (expected ${expected.attachmentId})`,
+      );
+    }
+    return { ...base, target, agreement };
+  });
+  const [transitGateway] = transitGatewayRoutes;
 
   if (!facts.pauses.ok) unknown(`pause state unreadable: ${facts.pauses.error}`);
   const paused = facts.pauses.ok
@@ -204,7 +207,7 @@ const vipStatus = (
           },
         }),
     tables,
-    ...(transitGateway === undefined ? {} : { transitGateway }),
+    ...(transitGateway === undefined ? {} : { transitGateway, transitGatewayRoutes }),
     ...(paused === undefined ? {} : { paused }),
     agreement: combine(agreements),
     problems,
