@@ -111,14 +111,14 @@ export const formatPlan = (plan: SwitchPlan): string => {
       '  no managed route table carries the VIP: the switch would be refused (NoManagedTables)',
     );
   }
-  if (plan.tgw !== undefined) {
+  for (const tgw of plan.tgwTables) {
     const action =
-      plan.tgw.action === 'none'
-        ? plan.tgw.finding === 'InPlace'
+      tgw.action === 'none'
+        ? tgw.finding === 'InPlace'
           ? 'no change'
-          : `no change (${plan.tgw.finding}: cannot be judged from what the API reports)`
-        : `${plan.tgw.action} the static route → ${plan.tgw.attachmentId} (${plan.tgw.finding})`;
-    out.push(`  Transit Gateway route table ${plan.tgw.routeTableId}: ${action}`);
+          : `no change (${tgw.finding}: cannot be judged from what the API reports)`
+        : `${tgw.action} the static route → ${tgw.attachmentId} (${tgw.finding})`;
+    out.push(`  Transit Gateway route table ${tgw.routeTableId}: ${action}`);
   }
   return `${out.join('\n')}\n`;
 };

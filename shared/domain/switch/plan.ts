@@ -19,12 +19,13 @@ export interface SwitchPlan {
   readonly tables: readonly (TableStep & { readonly current: string })[];
   /** Listed tables that are not tables of the cluster VPC: never written. */
   readonly outsideVpc: readonly string[];
-  readonly tgw?: {
+  /** Per TGW route table of the VIP: the static route as read now, and what the switch would do. */
+  readonly tgwTables: readonly {
     readonly routeTableId: string;
     readonly attachmentId: string;
     readonly finding: TgwFinding;
     readonly action: TgwAction;
-  };
+  }[];
 }
 
 /**
@@ -40,14 +41,16 @@ export const planSwitch = async (
   if (!found.ok) throw new Error(`${found.reason}: ${found.detail}`);
   const { cluster, vip } = found;
   const destination = vipDestination(vip.address);
-  // The plan shows the first of the VIP's TGW route tables; the switch ensures every one.
-  const expectedTgw = vip.transitGatewayRoutes[0];
-  const [record, managed, tgwRoutes] = await Promise.all([
+  // Every TGW route table of the VIP, as the switch ensures each.
+  const [record, managed, tgwTables] = await Promise.all([
     deps.state.read(command.cluster, command.vip),
     readManagedTables(deps.routes, cluster, vip, destination),
-    expectedTgw === undefined
-      ? undefined
-      : deps.tgw.exactRoutes(expectedTgw.routeTableId, destination),
+    Promise.all(
+      vip.transitGatewayRoutes.map(async (expected) => {
+        const { routes, complete } = await deps.tgw.exactRoutes(expected.routeTableId, destination);
+        return { ...expected, ...assessTgwRoute(routes, complete, expected.attachmentId) };
+      }),
+    ),
   ]);
   const steps = planTables(managed.tables, command.eni, vip.createMissingRoute);
   return {
@@ -72,13 +75,6 @@ export const planSwitch = async (
       current: describeTarget(managed.tables[i] as (typeof managed.tables)[number]),
     })),
     outsideVpc: managed.outsideVpc,
-    ...(expectedTgw === undefined || tgwRoutes === undefined
-      ? {}
-      : {
-          tgw: {
-            ...expectedTgw,
-            ...assessTgwRoute(tgwRoutes.routes, tgwRoutes.complete, expectedTgw.attachmentId),
-          },
-        }),
+    tgwTables,
   };
 };
