@@ -32,20 +32,24 @@ export interface EventLogReader {
 const byTime = (a: FilteredLogEvent, b: FilteredLogEvent) =>
   (a.timestamp ?? 0) - (b.timestamp ?? 0) || (a.ingestionTime ?? 0) - (b.ingestionTime ?? 0);
 
-/** Every event in the log group, oldest first. */
+/** The events in the log group (from `startTime`, epoch ms, inclusive), oldest first. */
 export const readEventLog = async (
   logs: CloudWatchLogsClient,
   logGroupName: string,
-): Promise<{ readonly id: string; readonly event: LoggedEvent }[]> => {
+  startTime?: number,
+): Promise<{ readonly id: string; readonly at: number; readonly event: LoggedEvent }[]> => {
   const found: FilteredLogEvent[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await logs.send(new FilterLogEventsCommand({ logGroupName, nextToken }));
+    const page = await logs.send(
+      new FilterLogEventsCommand({ logGroupName, nextToken, startTime }),
+    );
     found.push(...(page.events ?? []));
     nextToken = page.nextToken;
   } while (nextToken);
   return found.sort(byTime).map((logged) => ({
     id: logged.eventId ?? `${logged.logStreamName}/${logged.timestamp}`,
+    at: logged.timestamp ?? 0,
     event: JSON.parse(logged.message ?? '{}') as LoggedEvent,
   }));
 };
@@ -55,12 +59,19 @@ export const eventLogReader = async (
   logs: CloudWatchLogsClient,
   logGroupName: string,
 ): Promise<EventLogReader> => {
-  const seen = new Set((await readEventLog(logs, logGroupName)).map(({ id }) => id));
+  // Each read starts at the newest event seen (a polling reader never re-reads the whole log); events of
+  // that same millisecond are told apart by id.
+  const seen = new Set<string>();
+  let since: number | undefined;
   const unseen = async () => {
-    const fresh = (await readEventLog(logs, logGroupName)).filter(({ id }) => !seen.has(id));
-    for (const { id } of fresh) seen.add(id);
+    const fresh = (await readEventLog(logs, logGroupName, since)).filter(({ id }) => !seen.has(id));
+    for (const { id, at } of fresh) {
+      seen.add(id);
+      since = Math.max(since ?? 0, at);
+    }
     return fresh.map(({ event }) => event);
   };
+  await unseen();
   return {
     next: async ({ until, timeoutMs = 15_000 } = {}) => {
       const events = await unseen();

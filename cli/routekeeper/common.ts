@@ -63,6 +63,20 @@ const parseProblem = (error: Error & { code?: string }): string => {
   return (error.message.split('. ')[0] ?? error.message).replace(/\.$/, '');
 };
 
+/**
+ * The options every subcommand that works on the configured clusters takes (doctor, status, switch,
+ * pause, resume): which configuration, which cluster, the state table, JSON output, --timeout, --help.
+ */
+export const CLUSTER_COMMAND_OPTIONS = {
+  config: { type: 'string' },
+  stage: { type: 'string' },
+  cluster: { type: 'string' },
+  'state-table': { type: 'string' },
+  json: { type: 'boolean', default: false },
+  timeout: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
 export const DEFAULT_TIMEOUT_SECONDS = 120;
 
 export const TIMEOUT_HELP = `  --timeout <seconds>   stop after this long, whatever AWS does (default ${DEFAULT_TIMEOUT_SECONDS}; each AWS call

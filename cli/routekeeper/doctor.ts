@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { runDoctor } from '../../shared/domain/checks/doctor';
 import { summarise } from '../../shared/domain/checks/types';
 import {
+  CLUSTER_COMMAND_OPTIONS,
   CONFIG_HELP,
   type Command,
   configuredClusters,
@@ -45,16 +46,10 @@ const parse = (argv: readonly string[]) =>
     args: [...argv],
     allowPositionals: false,
     options: {
-      config: { type: 'string' },
-      stage: { type: 'string' },
-      cluster: { type: 'string' },
-      'state-table': { type: 'string' },
+      ...CLUSTER_COMMAND_OPTIONS,
       'liveness-table': { type: 'string' },
-      json: { type: 'boolean', default: false },
       'no-probes': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
-      timeout: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   }).values;
 

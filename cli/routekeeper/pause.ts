@@ -6,6 +6,7 @@ import { normaliseVip } from '../../shared/core/ip';
 import type { Pause } from '../../shared/domain/checks/ports';
 import {
   auditLine,
+  CLUSTER_COMMAND_OPTIONS,
   CONFIG_HELP,
   type Command,
   findCluster,
@@ -49,15 +50,9 @@ const parse = (argv: readonly string[]) =>
   parseArgs({
     args: [...argv],
     options: {
-      cluster: { type: 'string' },
+      ...CLUSTER_COMMAND_OPTIONS,
       vip: { type: 'string' },
       reason: { type: 'string' },
-      config: { type: 'string' },
-      stage: { type: 'string' },
-      'state-table': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      timeout: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   }).values;
 

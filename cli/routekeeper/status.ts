@@ -8,6 +8,7 @@ import { readStatusFacts } from '../../shared/aws/status-reads';
 import { describePause } from '../../shared/domain/checks/maintenance';
 import { type Agreement, assessStatus, type StatusReport } from '../../shared/domain/checks/status';
 import {
+  CLUSTER_COMMAND_OPTIONS,
   CONFIG_HELP,
   type Command,
   configuredClusters,
@@ -44,14 +45,8 @@ const parse = (argv: readonly string[]) =>
   parseArgs({
     args: [...argv],
     options: {
-      config: { type: 'string' },
-      stage: { type: 'string' },
-      cluster: { type: 'string' },
-      'state-table': { type: 'string' },
+      ...CLUSTER_COMMAND_OPTIONS,
       'liveness-table': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      timeout: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   }).values;
 

@@ -11,6 +11,7 @@ import {
 import { OPERATOR_SOURCE } from '../../shared/events/routekeeper-source';
 import {
   auditLine,
+  CLUSTER_COMMAND_OPTIONS,
   CONFIG_HELP,
   type Command,
   confirm,
@@ -59,19 +60,13 @@ const parse = (argv: readonly string[]) =>
   parseArgs({
     args: [...argv],
     options: {
-      cluster: { type: 'string' },
+      ...CLUSTER_COMMAND_OPTIONS,
       vip: { type: 'string' },
       to: { type: 'string' },
       reason: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       yes: { type: 'boolean', short: 'y', default: false },
-      config: { type: 'string' },
-      stage: { type: 'string' },
-      'state-table': { type: 'string' },
       'event-bus': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      timeout: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   }).values;
 

@@ -93,6 +93,10 @@ const routekeeper = (world: Pick<World, 'env'>, ...args: string[]) =>
     timeout: 120_000,
   });
 
+/** `routekeeper switch` of the VIP to node2, as an operator runs it, with the test's further flags. */
+const switchToNode2 = (world: Pick<World, 'env'>, ...args: string[]) =>
+  routekeeper(world, 'switch', '--cluster', CLUSTER, '--vip', VIP, '--to', 'node2', ...args);
+
 const fenceRecord = async (world: World) => {
   const output = await world.aws.dynamodb.send(
     new GetItemCommand({
@@ -359,19 +363,7 @@ describe('routekeeper switch (emulator, process)', PROCESSES, () => {
     const world = await setUp();
     const before = await accountState(world);
     // Act
-    const result = routekeeper(
-      world,
-      'switch',
-      '--cluster',
-      CLUSTER,
-      '--vip',
-      VIP,
-      '--to',
-      'node2',
-      '--reason',
-      'test',
-      '--dry-run',
-    );
+    const result = switchToNode2(world, '--reason', 'test', '--dry-run');
     // Assess
     expect(result.status, result.stderr).toBe(0);
     const [node1, node2] = world.topology.nodes;
@@ -394,16 +386,7 @@ describe('routekeeper switch (emulator, process)', PROCESSES, () => {
     const world = await setUp();
     const before = await accountState(world);
     // Act
-    const result = routekeeper(
-      world,
-      'switch',
-      '--cluster',
-      CLUSTER,
-      '--vip',
-      VIP,
-      '--to',
-      'node2',
-    );
+    const result = switchToNode2(world);
     // Assess
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('pass --yes');
@@ -414,20 +397,7 @@ describe('routekeeper switch (emulator, process)', PROCESSES, () => {
     // Prepare
     const world = await setUp();
     // Act
-    const result = routekeeper(
-      world,
-      'switch',
-      '--cluster',
-      CLUSTER,
-      '--vip',
-      VIP,
-      '--to',
-      'node2',
-      '--reason',
-      'patch node1',
-      '--yes',
-      '--json',
-    );
+    const result = switchToNode2(world, '--reason', 'patch node1', '--yes', '--json');
     // Assess: moved, and audited three times
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout).outcome).toMatchObject({ kind: 'Switched', owner: 'node2' });
