@@ -29,7 +29,13 @@ describe('out-of-order failovers between two nodes', () => {
       run.claim('node2', 4_000),
     ];
     // Act
-    const log = await run.deliver(inOrder([...claims].reverse(), 30));
+    // 2 s time scale, as in duplicates and crash-after-write: each result publish reaches the stack's
+    // event-log rule, 0.25-0.75 s on moto. At 1 s a full-suite run once saw the newest claim end
+    // AlreadyInPlace: read as a first attempt that wrote, then timed out, and a retry (not proven).
+    const log = await run.deliver(inOrder([...claims].reverse(), 30), {
+      timeoutMs: 2_000,
+      retryDelaysMs: [2_000, 4_000],
+    });
     const settled = await run.settle([log]);
     // Assess
     expect(settled.report.violations, settled.historyFile).toEqual([]);
