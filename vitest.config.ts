@@ -2,7 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Two projects: `unit` (no network; SDK clients mocked) and `integration` (a real moto_server on
- * loopback, started by test/support/global-moto.ts). `npm test` runs both.
+ * loopback, started by test/support/global-moto.ts). `npm test` runs both: unit first, then integration
+ * alone (groupOrder). Run side by side on a 2-core machine, the unit project's property tests took the
+ * CPU the fault suite's compressed invocation timeouts are budgeted on.
  */
 export default defineConfig({
   test: {
@@ -11,6 +13,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
           // Property tests run thousands of cases: a loaded 2-core CI machine must not time them out.
           testTimeout: 30_000,
           setupFiles: ['test/support/setup-env.ts'],
@@ -31,6 +34,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -49,6 +49,12 @@ export type Fault =
   /** Hold the request before forwarding it. Latency adds up with any other fault. */
   | { readonly kind: 'latency'; readonly minMs: number; readonly maxMs: number }
   /**
+   * Hold the request until `until` settles, or `maxMs` passed, then go on as without it: puts this request
+   * after another caller's progress (see FaultProxy.seen) however fast or loaded the machine is, where a
+   * fixed latency only makes that order likely. Adds up with latency and any other fault.
+   */
+  | { readonly kind: 'hold'; readonly until: Promise<unknown>; readonly maxMs: number }
+  /**
    * A service's own round trip: the answer goes out no sooner than a log-normal sample (this median and
    * 99th percentile) after the request arrived; the emulator's own time counts toward it.
    */
@@ -127,6 +133,8 @@ export interface FaultProxy {
   idle(): Promise<void>;
   /** Called when a call is finished (answered or dropped). */
   onCall(listener: (call: CallRecord) => void): () => void;
+  /** Resolves with the first call from now on that matches, once it is finished (answered or dropped). */
+  seen(predicate: (call: CallRecord) => boolean): Promise<CallRecord>;
   /** Forget calls, counts, rules and listeners; with a seed, restart the random source from it. */
   reset(seed?: number): void;
   close(): Promise<void>;
@@ -140,6 +148,8 @@ export const faultLabel = (fault: Fault): string => {
       return '500';
     case 'latency':
       return 'latency';
+    case 'hold':
+      return 'hold';
     case 'roundTrip':
       return 'round-trip';
     case 'drop':
@@ -337,7 +347,19 @@ const send = (res: ServerResponse, reply: Reply) => {
   res.end(reply.body);
 };
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) =>
+  ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+
+/** Resolves when `promise` settles or `ms` passed, whichever comes first; never rejects. */
+const settledWithin = (promise: Promise<unknown>, ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    promise.then(done, done);
+  });
 
 /** Resolves when the client closes the connection (or it is already closed). */
 const closed = (res: ServerResponse) =>
@@ -387,9 +409,12 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
     counts[key] = (counts[key] ?? 0) + 1;
   };
 
-  const choose = (call: ProxiedCall): { delayMs: number; roundTripMs: number; failure?: Fault } => {
+  const choose = (
+    call: ProxiedCall,
+  ): { delayMs: number; roundTripMs: number; holds: Promise<unknown>[]; failure?: Fault } => {
     let delayMs = 0;
     let roundTripMs = 0;
+    const holds: Promise<unknown>[] = [];
     for (const rule of rules) {
       if (!matches(rule, call)) continue;
       const used = injections.get(rule) ?? 0;
@@ -401,6 +426,10 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
         delayMs += between(random, rule.fault.minMs, rule.fault.maxMs);
         continue;
       }
+      if (rule.fault.kind === 'hold') {
+        holds.push(settledWithin(rule.fault.until, rule.fault.maxMs));
+        continue;
+      }
       if (rule.fault.kind === 'roundTrip') {
         roundTripMs = Math.max(
           roundTripMs,
@@ -408,9 +437,9 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
         );
         continue;
       }
-      return { delayMs, roundTripMs, failure: rule.fault };
+      return { delayMs, roundTripMs, holds, failure: rule.fault };
     }
-    return { delayMs, roundTripMs };
+    return { delayMs, roundTripMs, holds };
   };
 
   const toEmulator = (service: Service, req: IncomingMessage, body: Buffer): Promise<Reply> => {
@@ -455,11 +484,12 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
       for (const listener of listeners) listener(record);
     };
 
-    const { delayMs, roundTripMs, failure } = choose(record);
+    const { delayMs, roundTripMs, holds, failure } = choose(record);
     if (failure) record.fault = faultLabel(failure);
-    record.delayedMs = delayMs;
     record.roundTripMs = roundTripMs;
-    if (delayMs > 0) await sleep(delayMs);
+    const held = performance.now();
+    await Promise.all([sleep(delayMs), ...holds]);
+    record.delayedMs = delayMs > 0 || holds.length > 0 ? performance.now() - held : 0;
 
     if (failure?.kind === 'drop' && !failure.afterForwarding) {
       req.socket.destroy();
@@ -534,6 +564,15 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    seen: (predicate) =>
+      new Promise((resolve) => {
+        const listener = (call: CallRecord) => {
+          if (!predicate(call)) return;
+          listeners.delete(listener);
+          resolve(call);
+        };
+        listeners.add(listener);
+      }),
     reset: (seed) => {
       if (seed !== undefined) random = seededRandom(seed);
       rules = [];

@@ -24,13 +24,13 @@ describe('concurrent claims for the same VIP', () => {
     const run = await world.begin('concurrent: older claim writes last');
     const older = run.claim('node2', 2_000);
     const newer = run.claim('node1', 3_000);
-    // Hold node2's route writes long enough for node1's whole switch to run in between.
+    // Hold node2's route writes until node1's whole switch has run (its result published) in between.
     run.proxy.setRules([
       {
         service: 'ec2',
         operations: ['ReplaceRoute'],
         when: (call) => call.params.NetworkInterfaceId === run.eni('node2'),
-        fault: { kind: 'latency', minMs: 400, maxMs: 400 },
+        fault: { kind: 'hold', until: run.finished(newer), maxMs: 10_000 },
       },
     ]);
     // Act

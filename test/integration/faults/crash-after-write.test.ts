@@ -80,8 +80,8 @@ describe('a Lambda crash after the EC2 write, before the record is updated', () 
     ]);
     const failover = run.claim('node2', 2_000);
     // Act: with the timeout no longer than the wait before the first retry, the lock the dead attempt left
-    // expires before that retry. 2 s, not 1 s: the retry must still finish within its timeout, and moto
-    // takes 0.25-0.75 s per PutEvents that reaches the stack's event-log rule.
+    // expires before that retry. 2 s, not 1 s: the retry must still finish within its timeout on a loaded
+    // 2-core machine.
     const log = await run.deliver(inOrder([failover], 0), {
       timeoutMs: 2_000,
       retryDelaysMs: [2_000, 4_000],
@@ -107,6 +107,8 @@ describe('a Lambda crash after the EC2 write, before the record is updated', () 
     const older = run.claim('node2', 2_000);
     const newer = run.claim('node1', 3_000);
     const dead = new Set<string>();
+    // The older claim's writes land only once the newer claim's invocation has published its result (so
+    // they clobber it), then everything its invocation sends is dropped: it dies before its fence re-check.
     run.proxy.onCall((call) => {
       if (
         call.operation === 'ReplaceRoute' &&
@@ -124,7 +126,7 @@ describe('a Lambda crash after the EC2 write, before the record is updated', () 
         service: 'ec2',
         operations: ['ReplaceRoute'],
         when: (call) => call.params.NetworkInterfaceId === run.eni('node2'),
-        fault: { kind: 'latency', minMs: 400, maxMs: 400 },
+        fault: { kind: 'hold', until: run.finished(newer), maxMs: 10_000 },
       },
     ]);
     // Act
@@ -133,7 +135,7 @@ describe('a Lambda crash after the EC2 write, before the record is updated', () 
         { eventId: older.id, copy: 0, atMs: 0, event: older.event },
         { eventId: newer.id, copy: 0, atMs: 80, event: newer.event },
       ],
-      { timeoutMs: 1_000 },
+      { timeoutMs: 2_000, retryDelaysMs: [2_000, 4_000] },
     );
     const settled = await run.settle([log]);
     // Assess

@@ -70,7 +70,7 @@ describe('duplicate deliveries of one failover', () => {
     ]);
     // Act: with the timeout no longer than the wait before the first retry, a lock whose answer was lost
     // expires before that retry. 2 s, not 1 s: the retry that wins the lock must still finish within its
-    // timeout, and moto takes 0.25-0.75 s per PutEvents that reaches the stack's event-log rule.
+    // timeout on a loaded 2-core machine.
     const log = await run.deliver(plan, { timeoutMs: 2_000, retryDelaysMs: [2_000, 4_000] });
     const settled = await run.settle([log]);
     // Assess

