@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { delimiter, join } from 'node:path';
 
 /**
  * The AWS emulator for tests, the demo and the benchmark: a real `moto_server` bound to 127.0.0.1 on a
  * free port, reached over HTTP through the real SDK (AWS_ENDPOINT_URL). Missing moto is an error, never
- * a reason to skip.
+ * a reason to skip. Its Python loads dev/moto-python/sitecustomize.py first, which caches the JSONPath
+ * parsers moto rebuilt on every event a rule matched (0.25-0.75 s a PutEvents; 0.04 s with the cache).
  */
 export interface Moto {
   readonly url: string;
@@ -24,6 +26,9 @@ export class MotoMissingError extends Error {
 
 export const motoAvailable = (): boolean =>
   spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
+
+/** Put first on moto's PYTHONPATH: its sitecustomize.py runs when moto's interpreter starts. */
+const MOTO_PYTHON = join(__dirname, 'moto-python');
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -61,7 +66,11 @@ export const startMoto = async (timeoutMs = 30_000): Promise<Moto> => {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, PYTHONWARNINGS: 'ignore' },
+    env: {
+      ...process.env,
+      PYTHONWARNINGS: 'ignore',
+      PYTHONPATH: [MOTO_PYTHON, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
+    },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
