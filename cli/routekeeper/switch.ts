@@ -118,6 +118,15 @@ export const formatPlan = (plan: SwitchPlan): string => {
   return `${out.join('\n')}\n`;
 };
 
+/**
+ * The plan as `--json` (version 1) prints it: `tgwTables` has every TGW route table of the VIP, and `tgw`
+ * repeats the first, the one field version 1 showed before the plan covered them all.
+ */
+const planJson = (plan: SwitchPlan) => {
+  const [first] = plan.tgwTables;
+  return first === undefined ? plan : { ...plan, tgw: first };
+};
+
 /** `routekeeper switch`: an operator-initiated, audited move of one VIP. */
 export const switchCommand: Command = (argv, io) =>
   runCommand(
@@ -167,7 +176,7 @@ export const switchCommand: Command = (argv, io) =>
       if (options['dry-run']) {
         io.out(
           options.json
-            ? `${JSON.stringify({ version: 1, dryRun: true, initiatedBy: audit, plan }, null, 2)}\n`
+            ? `${JSON.stringify({ version: 1, dryRun: true, initiatedBy: audit, plan: planJson(plan) }, null, 2)}\n`
             : `${formatPlan(plan)}Dry run: nothing written.\n`,
         );
         return 0;
@@ -208,7 +217,7 @@ export const switchCommand: Command = (argv, io) =>
       }
       io.out(
         options.json
-          ? `${JSON.stringify({ version: 1, dryRun: false, initiatedBy: audit, plan, outcome }, null, 2)}\n`
+          ? `${JSON.stringify({ version: 1, dryRun: false, initiatedBy: audit, plan: planJson(plan), outcome }, null, 2)}\n`
           : `${kind}${outcome.owner ? `: ${vip} is owned by ${outcome.owner}` : ''}${outcome.changed.length > 0 ? `; changed ${outcome.changed.join(', ')}` : ''}${outcome.detail ? ` (${outcome.detail})` : ''}\n`,
       );
       return isSuccess(outcome) ? 0 : 1;

@@ -381,6 +381,29 @@ describe('routekeeper switch (emulator, process)', PROCESSES, () => {
     expect(events.filter((e) => e.source === OPERATOR_SOURCE)).toEqual([]);
   });
 
+  it('--dry-run --json prints the version 1 plan: every TGW route table, and `tgw` as version 1 always had it', async () => {
+    // Prepare
+    const world = await setUp();
+    const before = await accountState(world);
+    // Act
+    const result = switchToNode2(world, '--reason', 'test', '--dry-run', '--json');
+    // Assess
+    expect(result.status, result.stderr).toBe(0);
+    const output = JSON.parse(result.stdout);
+    const tgwStep = {
+      routeTableId: world.topology.tgwRouteTableId,
+      attachmentId: world.topology.attachmentId,
+      action: 'none',
+    };
+    expect(output).toMatchObject({ version: 1, dryRun: true, initiatedBy: { reason: 'test' } });
+    expect(output.plan.tgwTables).toMatchObject([tgwStep]);
+    expect(output.plan.tgw).toMatchObject(tgwStep);
+    expect(output.plan.tables.map((t: { routeTableId: string }) => t.routeTableId).sort()).toEqual(
+      [...world.topology.routeTables].sort(),
+    );
+    expect(await accountState(world)).toEqual(before);
+  });
+
   it('refuses without a terminal and without --yes, writing nothing', async () => {
     // Prepare
     const world = await setUp();
