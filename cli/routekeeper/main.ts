@@ -16,19 +16,24 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
     const { nodePolicyCommand } = await import('./node-policy');
     return async (argv, io) => nodePolicyCommand(argv, io);
   },
+  'operator-policy': async () => {
+    const { operatorPolicyCommand } = await import('./operator-policy');
+    return async (argv, io) => operatorPolicyCommand(argv, io);
+  },
 };
 
 export const USAGE = `Usage: routekeeper <command> [options]   (routekeeper <command> --help for its options)
        routekeeper --version
 
 Commands:
-  init         discover a cluster's route tables, Transit Gateway route and node ENIs; write its configuration
-  status       who owns each VIP and where every route points, at a glance (read-only)
-  switch       move a VIP to another node by hand, through the same fence as a LifeKeeper claim (audited)
-  pause        maintenance mode: drift reports but does not repair (LifeKeeper claims still apply)
-  resume       end maintenance mode
-  doctor       check every condition the route-table scenario needs, once, read-only
-  node-policy  print the IAM policy a LifeKeeper node's role needs
+  init             discover a cluster's route tables, Transit Gateway route and node ENIs; write its configuration
+  status           who owns each VIP and where every route points, at a glance (read-only)
+  switch           move a VIP to another node by hand, through the same fence as a LifeKeeper claim (audited)
+  pause            maintenance mode: drift reports but does not repair (LifeKeeper claims still apply)
+  resume           end maintenance mode
+  doctor           check every condition the route-table scenario needs, once, read-only
+  node-policy      print the IAM policy a LifeKeeper node's role needs
+  operator-policy  print the IAM policy the operators' role needs for these commands
 
 Exit codes: 2 usage or configuration error, 4 not finished within --timeout; the others per command.
 AWS credentials and region come from the usual AWS SDK sources; AWS_ENDPOINT_URL points at an emulator.

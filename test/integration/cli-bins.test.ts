@@ -52,27 +52,33 @@ describe('command-line tools through npx', () => {
     expect(result.stdout).toContain('Exit codes: 0 every check passed');
   });
 
-  it.each(['init', 'status', 'switch', 'pause', 'resume', 'doctor', 'node-policy'])(
-    'routekeeper %s --help prints its usage and exit codes, and nothing else',
-    (command) => {
-      // Act: the bin as installed (the compiled bundle), one process per subcommand.
-      const result = spawnSync(
-        process.execPath,
-        [join(ROOT, 'bin/routekeeper.cjs'), command, '--help'],
-        {
-          cwd: ROOT,
-          encoding: 'utf8',
-          input: '',
-          timeout: 60_000,
-        },
-      );
-      // Assess
-      expect(result.status, result.stderr).toBe(0);
-      expect(result.stderr).toBe('');
-      expect(result.stdout).toMatch(new RegExp(`^Usage: routekeeper ${command} `));
-      expect(result.stdout).toContain('Exit codes: 0 ');
-    },
-  );
+  it.each([
+    'init',
+    'status',
+    'switch',
+    'pause',
+    'resume',
+    'doctor',
+    'node-policy',
+    'operator-policy',
+  ])('routekeeper %s --help prints its usage and exit codes, and nothing else', (command) => {
+    // Act: the bin as installed (the compiled bundle), one process per subcommand.
+    const result = spawnSync(
+      process.execPath,
+      [join(ROOT, 'bin/routekeeper.cjs'), command, '--help'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        input: '',
+        timeout: 60_000,
+      },
+    );
+    // Assess
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(new RegExp(`^Usage: routekeeper ${command} `));
+    expect(result.stdout).toContain('Exit codes: 0 ');
+  });
 
   it('npx routekeeper --version prints the version', () => {
     // Act

@@ -1,10 +1,10 @@
 /** The node role's policy, judged by an independent evaluator: what lk-notify does is allowed, nothing else. */
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { describe, expect, it } from 'vitest';
 import { CLUSTER } from '../../../dev/guide';
 import { NodePolicyError, nodePolicy } from '../../../serverless/node-policy';
 import { parseConfig } from '../../../shared/config/schema';
 import { fixtureConfigInput } from '../../support/guide';
+import { identityPolicyDecider } from '../../support/identity-policy';
 
 const config = parseConfig(fixtureConfigInput(), 'fixture');
 const [cluster] = config.clusters;
@@ -24,24 +24,7 @@ const policy = nodePolicy({
   keySecretArn: SECRET,
 });
 
-const decide = async (action: string, resource: string, context: Record<string, string[]> = {}) => {
-  const result = await runSimulation(
-    {
-      request: {
-        principal: ROLE,
-        action,
-        resource: { resource, accountId: ACCOUNT },
-        contextVariables: context,
-      },
-      identityPolicies: [{ name: 'node1', policy }],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-    },
-    {},
-  );
-  if (result.resultType === 'error') throw new Error(JSON.stringify(result.errors));
-  return result.overallResult === 'Allowed' ? 'Allowed' : 'Denied';
-};
+const decide = identityPolicyDecider(policy, ROLE, ACCOUNT);
 
 const event = (source: string, detailType = 'LifeKeeper Failover') => ({
   'events:source': [source],
