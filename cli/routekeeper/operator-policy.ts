@@ -1,8 +1,6 @@
-import { parseArgs } from 'node:util';
 import { OperatorPolicyError, operatorPolicy } from '../../serverless/operator-policy';
-import { CONFIG_ENV, loadConfigFile, stageConfigPath } from '../../shared/config/load';
-import { ConfigError } from '../../shared/config/schema';
-import type { Io } from './common';
+import { CONFIG_ENV } from '../../shared/config/load';
+import { policyCommand } from './policy-command';
 
 export const OPERATOR_POLICY_USAGE = `Usage: routekeeper operator-policy [options]
 
@@ -21,39 +19,12 @@ Exit codes: 0 printed, 2 usage or configuration error.
 `;
 
 /** `routekeeper operator-policy`: the operators' policy, from the configuration. */
-export const operatorPolicyCommand = (argv: readonly string[], io: Io): number => {
-  let values: { config?: string; stage?: string; account?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        config: { type: 'string' },
-        stage: { type: 'string' },
-        account: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    io.err(`routekeeper: ${(error as Error).message}\n\n${OPERATOR_POLICY_USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.out(OPERATOR_POLICY_USAGE);
-    return 0;
-  }
-  const stage = values.stage ?? 'dev';
-  try {
-    const config = loadConfigFile(values.config ?? io.env[CONFIG_ENV] ?? stageConfigPath(stage));
-    const policy = operatorPolicy({
-      config,
-      stage,
-      ...(values.account === undefined ? {} : { account: values.account }),
-    });
-    io.out(`${JSON.stringify(policy, null, 2)}\n`);
-    return 0;
-  } catch (error) {
-    if (!(error instanceof ConfigError || error instanceof OperatorPolicyError)) throw error;
-    io.err(`routekeeper: ${error.message}\n`);
-    return 2;
-  }
-};
+export const operatorPolicyCommand = policyCommand({
+  usage: OPERATOR_POLICY_USAGE,
+  options: { account: { type: 'string' } },
+  refusal: OperatorPolicyError,
+  build: (config, stage, option) => {
+    const account = option('account');
+    return operatorPolicy({ config, stage, ...(account === undefined ? {} : { account }) });
+  },
+});
