@@ -125,6 +125,16 @@ export const appliedRecord = (
   return { ...fields, owner, phase: 'APPLIED', updatedAt: '2026-11-25T09:00:00.000Z' };
 };
 
+/** A newer claim lands once, just before the first route write (a claim that overtakes the one being applied). */
+export const newerClaimDuringFirstWrite = (world: World, newer: SwitchCommand): void => {
+  let landed = false;
+  world.routes.beforeWrite = async () => {
+    if (landed) return;
+    landed = true;
+    await world.state.advance(newer, world.clock.now());
+  };
+};
+
 /** Where each table routes the VIP right now. */
 export const targets = (routes: FakeRouteTables, ids: readonly string[]): Record<string, string> =>
   Object.fromEntries(ids.map((id) => [id, routes.target(id, DESTINATION)]));

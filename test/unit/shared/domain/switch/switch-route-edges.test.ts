@@ -23,6 +23,7 @@ import {
   makeWorld,
   NODE1,
   NODE2,
+  newerClaimDuringFirstWrite,
   OTHER_VPC,
   OTHER_VPC_RTB,
   RTB_DISCOVERED,
@@ -313,12 +314,7 @@ describe('converge: newer claims landing mid-switch', () => {
     // Prepare
     const world = makeWorld();
     const stranger = { name: 'node9', eni: 'eni-0999999999999999f' };
-    let landed = false;
-    world.routes.beforeWrite = async () => {
-      if (landed) return;
-      landed = true;
-      await world.state.advance(claim(stranger, 3_000), world.clock.now());
-    };
+    newerClaimDuringFirstWrite(world, claim(stranger, 3_000));
     // Act
     const outcome = await switchRoute(claim(NODE2, 2_000), world.deps);
     // Assess
@@ -439,12 +435,7 @@ describe('converge: how it settles', () => {
   it('stops re-checking once it has reconciled to the newer claim', async () => {
     // Prepare: node1 claims again while node2's first write is in flight.
     const world = makeWorld();
-    let landed = false;
-    world.routes.beforeWrite = async () => {
-      if (landed) return;
-      landed = true;
-      await world.state.advance(claim(NODE1, 3_000), world.clock.now());
-    };
+    newerClaimDuringFirstWrite(world, claim(NODE1, 3_000));
     // Act
     const outcome = await switchRoute(claim(NODE2, 2_000), world.deps);
     // Assess: one read before the writes, one verify read per round, and two rounds (its own, the reconcile).

@@ -18,6 +18,7 @@ import {
   makeWorld,
   NODE1,
   NODE2,
+  newerClaimDuringFirstWrite,
   OTHER_VPC,
   OTHER_VPC_ENI,
   OTHER_VPC_RTB,
@@ -158,12 +159,7 @@ describe('switchRoute', () => {
     // Prepare
     const world = makeWorld();
     world.state.seed(appliedRecord(NODE2, 2_000));
-    let landed = false;
-    world.routes.beforeWrite = async () => {
-      if (landed) return;
-      landed = true;
-      await world.state.advance(claim(NODE1, 3_000), world.clock.now());
-    };
+    newerClaimDuringFirstWrite(world, claim(NODE1, 3_000));
     // Act
     const outcome = await switchRoute(claim(NODE1, 1_000), world.deps);
     // Assess
@@ -202,12 +198,7 @@ describe('switchRoute', () => {
   it('reconciles the tables to the owner of a newer claim that lands while it writes', async () => {
     // Prepare
     const world = makeWorld();
-    let landed = false;
-    world.routes.beforeWrite = async () => {
-      if (landed) return;
-      landed = true;
-      await world.state.advance(claim(NODE1, 3_000), world.clock.now());
-    };
+    newerClaimDuringFirstWrite(world, claim(NODE1, 3_000));
     // Act
     const outcome = await switchRoute(claim(NODE2, 2_000), world.deps);
     // Assess
