@@ -21,23 +21,21 @@ import {
   ModifyNetworkInterfaceAttributeCommand,
   ReplaceRouteCommand,
 } from '@aws-sdk/client-ec2';
-import type { Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/routekeeper/main';
 import { CLUSTER, ON_PREM_CIDR, topologyConfig, VIP } from '../../dev/guide';
 import { type AwsClients, addVips, recordHeartbeats, vipTargets } from '../../dev/topology';
 import { buildDeps as buildDriftDeps } from '../../functions/drift/deps';
 import { makeHandler as makeDriftHandler } from '../../functions/drift/handler';
-import { buildDeps as buildSwitchDeps } from '../../functions/route-switch/deps';
-import { makeHandler } from '../../functions/route-switch/handler';
 import { DETAIL_TYPE as DRIFT_DETECTED } from '../../shared/events/route-drift-detected';
 import { DETAIL_TYPE as SWITCH_REQUESTED } from '../../shared/events/route-switch-requested';
-import { instrument } from '../../shared/telemetry';
 import { clients, writeConfig } from '../support/emulator';
-import { lambdaContext, switchRequestEvent } from '../support/events';
+import { switchRequestEvent } from '../support/events';
 import {
   deliveredSwitchRequests,
   deployWorld,
+  driftFunction,
+  routeSwitchFunction,
   type StackWorld,
   worldEnv,
 } from '../support/stack-world';
@@ -85,10 +83,7 @@ const setUp = async (
   return world;
 };
 
-const switchHandler = (world: Pick<World, 'env'>) => {
-  const handler = instrument(makeHandler(buildSwitchDeps(world.env)));
-  return (event: unknown) => handler(event, lambdaContext() as Context);
-};
+const switchHandler = (world: Pick<World, 'env'>) => routeSwitchFunction(world.env);
 
 const doctor = async (world: World, ...extra: string[]) => {
   let out = '';
@@ -292,9 +287,9 @@ describe('drift function in repair mode (emulator)', () => {
       }),
     );
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // past the grace window
-    const drift = instrument(makeDriftHandler(buildDriftDeps(world.env)));
+    const drift = driftFunction(world.env);
     // Act
-    const summary = await drift(undefined, lambdaContext() as Context);
+    const summary = await drift();
     const events = await drain(world, [DRIFT_DETECTED, SWITCH_REQUESTED]);
     // What the deployed routeSwitch rule delivers: the invocations routeSwitch gets.
     const requests = await deliveredSwitchRequests(world, 1);
@@ -332,9 +327,9 @@ describe('drift function in repair mode (emulator)', () => {
         NetworkInterfaceId: world.topology.nodes[1]?.eniId,
       }),
     );
-    const drift = instrument(makeDriftHandler(buildDriftDeps(world.env)));
+    const drift = driftFunction(world.env);
     // Act
-    const summary = await drift(undefined, lambdaContext() as Context);
+    const summary = await drift();
     const events = await drain(world);
     // Assess
     expect(summary).toMatchObject({ repairs: 0, fail: 1 });

@@ -23,25 +23,21 @@ import {
   SearchTransitGatewayRoutesCommand,
 } from '@aws-sdk/client-ec2';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/routekeeper/main';
 import { type FaultProxy, startFaultProxy } from '../../dev/fault-proxy';
 import { CLUSTER, REGION, type Topology, topologyConfig, VIP } from '../../dev/guide';
 import { recordHeartbeats, vipTargets } from '../../dev/topology';
-import { buildDeps as buildDriftDeps } from '../../functions/drift/deps';
-import { makeHandler as makeDriftHandler } from '../../functions/drift/handler';
-import { buildDeps as buildSwitchDeps } from '../../functions/route-switch/deps';
-import { makeHandler } from '../../functions/route-switch/handler';
 import { DETAIL_TYPE as DRIFT_DETECTED } from '../../shared/events/route-drift-detected';
 import { DETAIL_TYPE as SWITCH_REQUESTED } from '../../shared/events/route-switch-requested';
 import { COMPLETED } from '../../shared/events/route-switch-result';
-import { instrument } from '../../shared/telemetry';
 import { motoUrl, writeConfig } from '../support/emulator';
-import { lambdaContext, switchRequestEvent } from '../support/events';
+import { switchRequestEvent } from '../support/events';
 import {
   deliveredSwitchRequests,
   deployWorld,
+  driftFunction,
+  routeSwitchFunction,
   type StackWorld,
   worldEnv,
 } from '../support/stack-world';
@@ -196,10 +192,7 @@ const setUp = async (
   return world;
 };
 
-const switchHandler = (env: NodeJS.ProcessEnv) => {
-  const handler = instrument(makeHandler(buildSwitchDeps(env)));
-  return (event: unknown) => handler(event, lambdaContext() as Context);
-};
+const switchHandler = routeSwitchFunction;
 
 interface Result {
   check: string;
@@ -294,10 +287,7 @@ describe('a Transit Gateway in a network account (two accounts on the emulator)'
     );
     // Act
     const { notPassed } = await doctor(world);
-    const summary = await instrument(makeDriftHandler(buildDriftDeps(world.env)))(
-      undefined,
-      lambdaContext() as Context,
-    );
+    const summary = await driftFunction(world.env)();
     const detected = (await drain(world, DRIFT_DETECTED)).find(
       (e) => e['detail-type'] === DRIFT_DETECTED,
     );
@@ -373,10 +363,7 @@ describe('a Transit Gateway in a network account (two accounts on the emulator)'
     );
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // past the grace window
     // Act
-    const summary = await instrument(makeDriftHandler(buildDriftDeps(world.env)))(
-      undefined,
-      lambdaContext() as Context,
-    );
+    const summary = await driftFunction(world.env)();
     // What the deployed routeSwitch rule delivers: the invocations routeSwitch gets.
     const requests = await deliveredSwitchRequests(world, 1);
     const outcomes = [];
@@ -407,10 +394,7 @@ describe('a Transit Gateway in a network account that routekeeper cannot reach',
     const world = await setUp({ withRole: false });
     // Act
     const { notPassed } = await doctor(world);
-    await instrument(makeDriftHandler(buildDriftDeps(world.env)))(
-      undefined,
-      lambdaContext() as Context,
-    );
+    await driftFunction(world.env)();
     const detected = (await drain(world, DRIFT_DETECTED)).find(
       (e) => e['detail-type'] === DRIFT_DETECTED,
     );
@@ -444,7 +428,7 @@ describe('a Transit Gateway in a network account that routekeeper cannot reach',
     const env = { ...world.env, AWS_ENDPOINT_URL: proxy.url };
     // Act
     const { notPassed } = await doctor(world, env);
-    await instrument(makeDriftHandler(buildDriftDeps(env)))(undefined, lambdaContext() as Context);
+    await driftFunction(env)();
     const outcome = await switchHandler(env)(
       switchRequestEvent({ cluster: CLUSTER, node: 'node2', orderToken: 2_000 }),
     );

@@ -17,26 +17,22 @@ import {
   SearchTransitGatewayRoutesCommand,
 } from '@aws-sdk/client-ec2';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/routekeeper/main';
 import type { LoggedEvent } from '../../dev/event-log';
 import { CLUSTER, topologyConfig, VIP } from '../../dev/guide';
 import { recordHeartbeats, vipTargets } from '../../dev/topology';
-import { buildDeps as buildDriftDeps } from '../../functions/drift/deps';
-import { makeHandler as makeDriftHandler } from '../../functions/drift/handler';
-import { buildDeps as buildSwitchDeps } from '../../functions/route-switch/deps';
-import { makeHandler } from '../../functions/route-switch/handler';
 import { DETAIL_TYPE as DRIFT_DETECTED } from '../../shared/events/route-drift-detected';
 import { DETAIL_TYPE as SWITCH_REQUESTED } from '../../shared/events/route-switch-requested';
 import { COMPLETED } from '../../shared/events/route-switch-result';
 import { OPERATOR_SOURCE } from '../../shared/events/routekeeper-source';
-import { instrument } from '../../shared/telemetry';
 import { writeConfig } from '../support/emulator';
-import { lambdaContext, switchRequestEvent } from '../support/events';
+import { switchRequestEvent } from '../support/events';
 import {
   deliveredSwitchRequests,
   deployWorld,
+  driftFunction,
+  routeSwitchFunction,
   type StackWorld,
   worldEnv,
 } from '../support/stack-world';
@@ -71,18 +67,15 @@ const setUp = async (cluster: Parameters<typeof topologyConfig>[2] = {}): Promis
 };
 
 /** A LifeKeeper claim as routeSwitch receives it from the heartbeat function. */
-const lifekeeperClaim = (world: Pick<World, 'env'>, node: string, orderToken: number) => {
-  const handler = instrument(makeHandler(buildSwitchDeps(world.env)));
-  return handler(
+const lifekeeperClaim = (world: Pick<World, 'env'>, node: string, orderToken: number) =>
+  routeSwitchFunction(world.env)(
     switchRequestEvent({
       cluster: CLUSTER,
       node,
       orderToken,
       reason: orderToken === 1_000 ? 'bootstrap' : 'failover',
     }),
-    lambdaContext() as Context,
   );
-};
 
 const routekeeper = (world: Pick<World, 'env'>, ...args: string[]) =>
   spawnSync('npx', ['routekeeper', ...args], {
@@ -476,7 +469,7 @@ describe('routekeeper pause and resume (emulator, process)', PROCESSES, () => {
       }),
     );
     await new Promise((r) => setTimeout(r, 1_100));
-    const drift = instrument(makeDriftHandler(buildDriftDeps(world.env)));
+    const drift = driftFunction(world.env);
     // Act
     const paused = routekeeper(
       world,
@@ -486,7 +479,7 @@ describe('routekeeper pause and resume (emulator, process)', PROCESSES, () => {
       '--reason',
       'network change CHG-42',
     );
-    const whilePaused = await drift(undefined, lambdaContext() as Context);
+    const whilePaused = await drift();
     const pausedEvents = (
       await eventsUntil(world, (e) => e['detail-type'] === DRIFT_DETECTED)
     ).filter((e) => e['detail-type'] === DRIFT_DETECTED || e['detail-type'] === SWITCH_REQUESTED);
@@ -519,11 +512,11 @@ describe('routekeeper pause and resume (emulator, process)', PROCESSES, () => {
 
     // Act: resume, then the next drift run repairs through routeSwitch
     const resumed = routekeeper(world, 'resume', '--cluster', CLUSTER);
-    const afterResume = await drift(undefined, lambdaContext() as Context);
+    const afterResume = await drift();
     // What the deployed routeSwitch rule delivers: the invocations routeSwitch gets.
     const requests = await deliveredSwitchRequests(world, 1);
-    const handler = instrument(makeHandler(buildSwitchDeps(world.env)));
-    for (const request of requests) await handler(request, lambdaContext() as Context);
+    const routeSwitch = routeSwitchFunction(world.env);
+    for (const request of requests) await routeSwitch(request);
     // Assess
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(afterResume).toMatchObject({ repairs: 1 });

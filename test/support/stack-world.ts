@@ -1,4 +1,5 @@
 import { DeleteRouteCommand } from '@aws-sdk/client-ec2';
+import type { Context } from 'aws-lambda';
 import { type EventLogReader, eventLogReader } from '../../dev/event-log';
 import type { Topology } from '../../dev/guide';
 import { REGION, VIP } from '../../dev/guide';
@@ -17,7 +18,13 @@ import {
   drain,
   type TopologyOptions,
 } from '../../dev/topology';
+import { buildDeps as buildDriftDeps } from '../../functions/drift/deps';
+import { makeHandler as makeDriftHandler } from '../../functions/drift/handler';
+import { buildDeps as buildSwitchDeps } from '../../functions/route-switch/deps';
+import { makeHandler } from '../../functions/route-switch/handler';
+import { instrument } from '../../shared/telemetry';
 import { clients, deployedStack, emulatorEnv, motoUrl, resetEmulator } from './emulator';
+import { lambdaContext } from './events';
 
 /**
  * An integration test's world on routekeeper's real stack: the emulator reset, the packaged template
@@ -79,3 +86,18 @@ export const deliveredSwitchRequests = (
   world: Pick<StackWorld, 'aws' | 'switchQueueUrl'>,
   atLeast = 0,
 ): Promise<CapturedEvent[]> => drain(world.aws.sqs, world.switchQueueUrl, atLeast);
+
+/**
+ * The deployed routeSwitch function's handler, run in this process with a deployed function's environment
+ * (worldEnv) as its composition root builds it in Lambda (instrumented); each call is one invocation.
+ */
+export const routeSwitchFunction = (env: NodeJS.ProcessEnv) => {
+  const handler = instrument(makeHandler(buildSwitchDeps(env)));
+  return (event: unknown) => handler(event, lambdaContext() as Context);
+};
+
+/** The deployed drift function's handler, the same way: each call is one scheduled run. */
+export const driftFunction = (env: NodeJS.ProcessEnv) => {
+  const handler = instrument(makeDriftHandler(buildDriftDeps(env)));
+  return () => handler(undefined, lambdaContext() as Context);
+};
