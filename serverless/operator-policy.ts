@@ -8,7 +8,8 @@ import { routeSwitchStatements, type Statement } from './stack';
 
 /**
  * The identity policy of the operators' role (`routekeeper operator-policy`): what `status`, `switch`,
- * `pause`, `resume`, `doctor` and `init` do, nothing more.
+ * `pause`, `resume` and `doctor` do for the configured clusters, nothing more. (`init` discovers a cluster
+ * before it is configured: the describes here, plus the TGW route search on whatever route tables it finds.)
  * - the describes the checks read (they support no resource-level permission; read-only);
  * - the state and liveness tables read (records, pauses, observed targets, heartbeats);
  * - the fence moved (UpdateItem) and maintenance set or lifted (PutItem, DeleteItem) only for the configured

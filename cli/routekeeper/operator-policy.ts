@@ -4,8 +4,8 @@ import { policyCommand } from './policy-command';
 
 export const OPERATOR_POLICY_USAGE = `Usage: routekeeper operator-policy [options]
 
-Prints the IAM identity policy (JSON) for the operators' role: what status, switch, pause, resume, doctor
-and init do. Reads; the fence and maintenance items of the configured clusters only; route writes under
+Prints the IAM identity policy (JSON) for the operators' role: what status, switch, pause, resume and
+doctor do, for the configured clusters (init runs before there is a configuration: see the README). Reads; the fence and maintenance items of the configured clusters only; route writes under
 routeSwitch's own conditions (route tables of the cluster VPCs, the configured TGW route tables and
 attachments, the network roles); a switch's result published as routekeeper.operator, never a request.
 
