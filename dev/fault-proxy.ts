@@ -97,6 +97,7 @@ export interface ProxiedCall {
 export interface CallRecord extends ProxiedCall {
   /** The injected failure or drop, if any (see faultLabel). */
   fault?: string;
+  /** How long latency and hold rules kept the request before it went on (measured; 0 without them). */
   delayedMs: number;
   /** The round trip a `roundTrip` rule imposed (0 without one): the emulator's time beyond it is its own. */
   roundTripMs: number;
