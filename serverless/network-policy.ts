@@ -31,7 +31,7 @@ export interface NetworkPolicyOptions {
 const unique = (values: readonly string[]): string[] => [...new Set(values)].sort();
 
 /** `arn:<partition>:iam::<account>:role/<name>` → its partition and account. */
-const roleParts = (roleArn: string) => {
+export const roleParts = (roleArn: string) => {
   const match = /^arn:(aws[a-z-]*):iam::(\d{12}):role\//.exec(roleArn);
   if (match === null) throw new Error(`${roleArn} is not an IAM role ARN`);
   return { partition: match[1] as string, account: match[2] as string };

@@ -4,6 +4,7 @@ import type { RoutekeeperConfig } from '../shared/config/schema';
 import { normaliseVip } from '../shared/core/ip';
 import { COMPLETED, FAILED } from '../shared/events/route-switch-result';
 import { OPERATOR_SOURCE } from '../shared/events/routekeeper-source';
+import { roleParts } from './network-policy';
 import { routeSwitchStatements, type Statement } from './stack';
 
 /**
@@ -29,13 +30,10 @@ export class OperatorPolicyError extends Error {
   override readonly name = 'OperatorPolicyError';
 }
 
-/** The account and partition of the configured node roles, when they name one. */
-const fromNodeRoles = (config: RoutekeeperConfig) => {
-  const match = config.clusters
-    .flatMap((c) => c.nodes.map((n) => n.roleArn ?? ''))
-    .map((arn) => /^arn:(aws[a-z-]*):iam::(\d{12}):role\//.exec(arn))
-    .find((m) => m !== null);
-  return { partition: match?.[1] ?? 'aws', account: match?.[2] };
+/** The partition and account of the configured node roles (the schema validates each roleArn). */
+const fromNodeRoles = (config: RoutekeeperConfig): { partition: string; account?: string } => {
+  const roleArn = config.clusters.flatMap((c) => c.nodes.flatMap((n) => n.roleArn ?? []))[0];
+  return roleArn === undefined ? { partition: 'aws' } : roleParts(roleArn);
 };
 
 /** Fn::Sub of the stack's statements, resolved for one account and region. */

@@ -1,6 +1,7 @@
 import { NodePolicyError, nodePolicy } from '../../serverless/node-policy';
 import { CONFIG_ENV } from '../../shared/config/load';
-import { PolicyUsageError, policyCommand } from './policy-command';
+import { UsageError } from './common';
+import { policyCommand } from './policy-command';
 
 export const NODE_POLICY_USAGE = `Usage: routekeeper node-policy --node <name> [options]
 
@@ -32,7 +33,7 @@ export const nodePolicyCommand = policyCommand({
   refusal: NodePolicyError,
   build: (config, stage, option) => {
     const node = option('node');
-    if (node === undefined) throw new PolicyUsageError('--node is required');
+    if (node === undefined) throw new UsageError('--node is required');
     const cluster =
       option('cluster') ?? (config.clusters.length === 1 ? config.clusters[0]?.name : undefined);
     if (cluster === undefined)

@@ -1,18 +1,15 @@
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
-import { CONFIG_ENV, loadConfigFile, stageConfigPath } from '../../shared/config/load';
 import { ConfigError, type RoutekeeperConfig } from '../../shared/config/schema';
-import type { Io } from './common';
-
-/** A mistake in the options: one line, then the command's usage. */
-export class PolicyUsageError extends Error {
-  override readonly name = 'PolicyUsageError';
-}
+import { type Io, loadConfig, UsageError } from './common';
 
 export interface PolicyCommandSpec {
   readonly usage: string;
   /** The command's own options; --config, --stage and --help are added. */
   readonly options: ParseArgsOptionsConfig;
-  /** The builder's own error class: its message is one line on stderr and exit 2. */
+  /**
+   * The builder's own error class: its message is one line on stderr and exit 2. A UsageError thrown by
+   * build is followed by the usage.
+   */
   readonly refusal: new (
     ...args: never[]
   ) => Error;
@@ -56,13 +53,11 @@ export const policyCommand =
     };
     const stage = option('stage') ?? 'dev';
     try {
-      const config = loadConfigFile(
-        option('config') ?? io.env[CONFIG_ENV] ?? stageConfigPath(stage),
-      );
+      const config = loadConfig({ config: option('config'), stage }, io.env);
       io.out(`${JSON.stringify(spec.build(config, stage, option), null, 2)}\n`);
       return 0;
     } catch (error) {
-      if (error instanceof PolicyUsageError) {
+      if (error instanceof UsageError) {
         io.err(`routekeeper: ${error.message}\n\n${spec.usage}`);
         return 2;
       }

@@ -30,8 +30,8 @@ import { makeHandler as makeDriftHandler } from '../../functions/drift/handler';
 import { DETAIL_TYPE as DRIFT_DETECTED } from '../../shared/events/route-drift-detected';
 import { DETAIL_TYPE as SWITCH_REQUESTED } from '../../shared/events/route-switch-requested';
 import { clients, writeConfig } from '../support/emulator';
-import { switchRequestEvent } from '../support/events';
 import {
+  bootstrapNode1,
   deliveredSwitchRequests,
   deployWorld,
   driftFunction,
@@ -75,15 +75,11 @@ const setUp = async (
   });
   const env = worldEnv(deployed, { ROUTEKEEPER_CONFIG: configPath, VERIFY_BUDGET_MS: '2000' });
   const world = { ...deployed, configPath, env };
-  const bootstrap = await switchHandler(world)(
-    switchRequestEvent({ cluster: CLUSTER, node: 'node1', orderToken: 1_000, reason: 'bootstrap' }),
-  );
+  const bootstrap = await bootstrapNode1(world.env);
   expect(bootstrap.kind).toBe('AlreadyInPlace');
   await seedHeartbeats(aws, tables.liveness);
   return world;
 };
-
-const switchHandler = (world: Pick<World, 'env'>) => routeSwitchFunction(world.env);
 
 const doctor = async (world: World, ...extra: string[]) => {
   let out = '';
@@ -294,7 +290,7 @@ describe('drift function in repair mode (emulator)', () => {
     // What the deployed routeSwitch rule delivers: the invocations routeSwitch gets.
     const requests = await deliveredSwitchRequests(world, 1);
     const outcomes = [];
-    for (const request of requests) outcomes.push(await switchHandler(world)(request));
+    for (const request of requests) outcomes.push(await routeSwitchFunction(world.env)(request));
     // Assess
     expect(summary).toMatchObject({ repairs: 1 });
     expect(requests.map((r) => [r.detail.node, r.detail.reason])).toEqual([['node1', 'repair']]);

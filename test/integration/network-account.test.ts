@@ -34,6 +34,7 @@ import { COMPLETED } from '../../shared/events/route-switch-result';
 import { motoUrl, writeConfig } from '../support/emulator';
 import { switchRequestEvent } from '../support/events';
 import {
+  bootstrapNode1,
   deliveredSwitchRequests,
   deployWorld,
   driftFunction,
@@ -175,9 +176,7 @@ const setUp = async (
   // node1 owns the VIP (a bootstrap claim, made with the role), and both nodes send heartbeats.
   let configPath = writeConfig(config(true));
   let env = environment(configPath);
-  const bootstrap = await switchHandler(env)(
-    switchRequestEvent({ cluster: CLUSTER, node: 'node1', orderToken: 1_000, reason: 'bootstrap' }),
-  );
+  const bootstrap = await bootstrapNode1(env);
   expect(bootstrap.kind).toBe('AlreadyInPlace');
   await recordHeartbeats(aws.dynamodb, tables.liveness, CLUSTER, [
     { node: 'node1', clockSkewMs: 35 },
@@ -191,8 +190,6 @@ const setUp = async (
   await drain(world, COMPLETED); // the bootstrap's result
   return world;
 };
-
-const switchHandler = routeSwitchFunction;
 
 interface Result {
   check: string;
@@ -316,7 +313,7 @@ describe('a Transit Gateway in a network account (two accounts on the emulator)'
       }),
     );
     // Act
-    const outcome = await switchHandler(world.env)(
+    const outcome = await routeSwitchFunction(world.env)(
       switchRequestEvent({ cluster: CLUSTER, node: 'node2', orderToken: 2_000 }),
     );
     const events = await drain(world, COMPLETED);
@@ -345,14 +342,7 @@ describe('a Transit Gateway in a network account (two accounts on the emulator)'
       cluster: { driftMode: 'repair', thresholds: { repairGraceSeconds: 1 } },
     });
     const [, second] = world.tgw.tables;
-    const bootstrap = await switchHandler(world.env)(
-      switchRequestEvent({
-        cluster: CLUSTER,
-        node: 'node1',
-        orderToken: 1_000,
-        reason: 'bootstrap',
-      }),
-    );
+    const bootstrap = await bootstrapNode1(world.env);
     expect(bootstrap.kind).toBe('AlreadyInPlace');
     await drain(world, COMPLETED);
     await world.network.send(
@@ -367,7 +357,7 @@ describe('a Transit Gateway in a network account (two accounts on the emulator)'
     // What the deployed routeSwitch rule delivers: the invocations routeSwitch gets.
     const requests = await deliveredSwitchRequests(world, 1);
     const outcomes = [];
-    for (const request of requests) outcomes.push(await switchHandler(world.env)(request));
+    for (const request of requests) outcomes.push(await routeSwitchFunction(world.env)(request));
     // Assess
     expect(summary).toMatchObject({ repairs: 1 });
     expect(requests.map((r) => [r['detail-type'], r.detail.reason])).toEqual([
@@ -429,7 +419,7 @@ describe('a Transit Gateway in a network account that routekeeper cannot reach',
     // Act
     const { notPassed } = await doctor(world, env);
     await driftFunction(env)();
-    const outcome = await switchHandler(env)(
+    const outcome = await routeSwitchFunction(env)(
       switchRequestEvent({ cluster: CLUSTER, node: 'node2', orderToken: 2_000 }),
     );
     const events = await drain(world, DRIFT_DETECTED);

@@ -12,9 +12,8 @@ import { operatorPolicy } from '../../serverless/operator-policy';
 import { parseConfig } from '../../shared/config/schema';
 import { invokeMain } from '../support/cli-main';
 import { motoUrl, writeConfig } from '../support/emulator';
-import { switchRequestEvent } from '../support/events';
 import { identityPolicyDecider } from '../support/identity-policy';
-import { deployWorld, routeSwitchFunction, worldEnv } from '../support/stack-world';
+import { bootstrapNode1, deployWorld, worldEnv } from '../support/stack-world';
 
 /** moto's account for any credentials. */
 const ACCOUNT = '123456789012';
@@ -118,14 +117,7 @@ describe('routekeeper operator-policy (emulator, the commands recorded)', () => 
     const config = topologyConfig(world.topology);
     const configPath = writeConfig(config);
     const env = worldEnv(world, { ROUTEKEEPER_CONFIG: configPath, VERIFY_BUDGET_MS: '2000' });
-    const bootstrap = await routeSwitchFunction(env)(
-      switchRequestEvent({
-        cluster: CLUSTER,
-        node: 'node1',
-        orderToken: 1_000,
-        reason: 'bootstrap',
-      }),
-    );
+    const bootstrap = await bootstrapNode1(env);
     expect(bootstrap.kind).toBe('AlreadyInPlace');
     await recordHeartbeats(world.aws.dynamodb, world.tables.liveness, CLUSTER, [
       { node: 'node1', clockSkewMs: 35 },

@@ -2,7 +2,7 @@ import { DeleteRouteCommand } from '@aws-sdk/client-ec2';
 import type { Context } from 'aws-lambda';
 import { type EventLogReader, eventLogReader } from '../../dev/event-log';
 import type { Topology } from '../../dev/guide';
-import { REGION, VIP } from '../../dev/guide';
+import { CLUSTER, REGION, VIP } from '../../dev/guide';
 import { feedRuleToQueue } from '../../dev/local-runner';
 import {
   type DeployedStack,
@@ -24,7 +24,7 @@ import { buildDeps as buildSwitchDeps } from '../../functions/route-switch/deps'
 import { makeHandler } from '../../functions/route-switch/handler';
 import { instrument } from '../../shared/telemetry';
 import { clients, deployedStack, emulatorEnv, motoUrl, resetEmulator } from './emulator';
-import { lambdaContext } from './events';
+import { lambdaContext, switchRequestEvent } from './events';
 
 /**
  * An integration test's world on routekeeper's real stack: the emulator reset, the packaged template
@@ -101,3 +101,12 @@ export const driftFunction = (env: NodeJS.ProcessEnv) => {
   const handler = instrument(makeDriftHandler(buildDriftDeps(env)));
   return () => handler(undefined, lambdaContext() as Context);
 };
+
+/**
+ * The bootstrap claim that records node1 as the VIP's owner: the deployed topology already routes the VIP
+ * to node1, so routeSwitch answers it AlreadyInPlace.
+ */
+export const bootstrapNode1 = (env: NodeJS.ProcessEnv) =>
+  routeSwitchFunction(env)(
+    switchRequestEvent({ cluster: CLUSTER, node: 'node1', orderToken: 1_000, reason: 'bootstrap' }),
+  );
